@@ -1,0 +1,190 @@
+"""The admin, where analysts edit nations, sources, counts and statements.
+
+Every model keeps its change history (django-simple-history), reachable from
+each object's "History" button with who made each change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from deployments.models import Intention, Nation, Source, TroopCount
+from deployments.status import StatusRow, current_status
+
+
+class TroopCountInline(admin.TabularInline):
+    model = TroopCount
+    fk_name = "nation"
+    extra = 0
+    autocomplete_fields = ["host", "source"]
+    fields = [
+        "host",
+        "troops",
+        "precision",
+        "figure_text",
+        "counted_on",
+        "source",
+        "excerpt",
+    ]
+    ordering = ["-counted_on"]
+    show_change_link = True
+
+
+class IntentionInline(admin.StackedInline):
+    model = Intention
+    fk_name = "nation"
+    extra = 0
+    autocomplete_fields = ["host", "destination", "source"]
+    fields = [
+        ("host", "stance", "temporary", "troops_affected"),
+        ("destination", "destination_note"),
+        ("speaker", "speaker_role"),
+        ("stated_on", "reported_on", "source"),
+        "quote",
+        ("standing", "standing_changed_on", "standing_note"),
+    ]
+    ordering = ["-reported_on"]
+    show_change_link = True
+    classes = ["collapse"]
+
+
+class NationChangeList(ChangeList):
+    """Attaches each listed nation's status rows, in two queries for the page."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        rows_by_nation: dict[int, list[StatusRow]] = {}
+        codes = [nation.code for nation in self.result_list]
+        for row in current_status(nation_codes=codes):
+            rows_by_nation.setdefault(row.nation.pk, []).append(row)
+        for nation in self.result_list:
+            nation.status_rows = rows_by_nation.get(nation.pk, [])
+
+
+@admin.register(Nation)
+class NationAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "current_troops", "current_stance"]
+    list_display_links = ["code", "name"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+    ordering = ["name"]
+    inlines = [TroopCountInline, IntentionInline]
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return NationChangeList
+
+    @admin.display(description="Troops now (by host)")
+    def current_troops(self, nation: Nation) -> str:
+        rows = getattr(nation, "status_rows", [])
+        return (
+            "; ".join(f"{row.troops_display} in {row.host.code}" for row in rows) or "—"
+        )
+
+    @admin.display(description="Stance now (by host)")
+    def current_stance(self, nation: Nation) -> str:
+        rows = getattr(nation, "status_rows", [])
+        return (
+            "; ".join(
+                f"{row.intention.get_stance_display()} in {row.host.code}"
+                for row in rows
+                if row.intention
+            )
+            or "—"
+        )
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "publisher", "published_on", "url"]
+    list_filter = ["publisher"]
+    search_fields = ["title", "publisher", "url"]
+    date_hierarchy = "published_on"
+
+
+@admin.register(TroopCount)
+class TroopCountAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "nation",
+        "host",
+        "display_troops",
+        "precision",
+        "figure_text",
+        "counted_on",
+        "source",
+    ]
+    list_filter = [
+        "precision",
+        ("host", admin.RelatedOnlyFieldListFilter),
+        "counted_on",
+    ]
+    search_fields = ["nation__name", "nation__code", "figure_text", "excerpt"]
+    autocomplete_fields = ["nation", "host", "source"]
+    date_hierarchy = "counted_on"
+    list_select_related = ["nation", "host", "source"]
+
+    @admin.display(description="Troops", ordering="troops")
+    def display_troops(self, troop_count: TroopCount) -> str:
+        return troop_count.display_troops
+
+
+@admin.register(Intention)
+class IntentionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "nation",
+        "host",
+        "stance",
+        "temporary",
+        "destination",
+        "speaker",
+        "stated_on",
+        "reported_on",
+        "standing",
+    ]
+    list_filter = [
+        "stance",
+        "standing",
+        "temporary",
+        ("host", admin.RelatedOnlyFieldListFilter),
+        "reported_on",
+    ]
+    search_fields = [
+        "nation__name",
+        "nation__code",
+        "speaker",
+        "speaker_role",
+        "quote",
+        "destination_note",
+    ]
+    autocomplete_fields = ["nation", "host", "destination", "source"]
+    date_hierarchy = "reported_on"
+    list_select_related = ["nation", "host", "destination", "source"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["nation", "host", "stance", "temporary", "troops_affected"]},
+        ),
+        ("Destination", {"fields": ["destination", "destination_note"]}),
+        (
+            "Who said it, when, where",
+            {
+                "fields": [
+                    "speaker",
+                    "speaker_role",
+                    "stated_on",
+                    "reported_on",
+                    "source",
+                    "quote",
+                ]
+            },
+        ),
+        ("Standing", {"fields": ["standing", "standing_changed_on", "standing_note"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Intention]:
+        return super().get_queryset(request).select_related("nation", "host")

@@ -1,0 +1,180 @@
+"""The one derivation of a nation's status in a host country.
+
+Status is never stored. For each (nation, host) pair it is the latest troop
+count and the latest statement that has not been retracted, optionally as
+known on a past date. The admin, the API and the pages all call
+:func:`current_status`, which costs two queries whatever the amount of data:
+one for the latest counts and one for the latest statements, each picking the
+newest row per pair with a window function inside the database.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import Coalesce, RowNumber
+
+from deployments.models import Intention, Nation, Source, TroopCount
+
+RecordQuerySet = TypeVar("RecordQuerySet", bound=QuerySet)
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """Where one nation's troops in one host country stand."""
+
+    nation: Nation
+    host: Nation
+    troop_count: TroopCount | None
+    intention: Intention | None
+
+    @property
+    def troops(self) -> int | None:
+        return self.troop_count.troops if self.troop_count else None
+
+    @property
+    def troops_precision(self) -> str | None:
+        return self.troop_count.precision if self.troop_count else None
+
+    @property
+    def troops_as_of(self) -> datetime.date | None:
+        return self.troop_count.counted_on if self.troop_count else None
+
+    @property
+    def troops_display(self) -> str:
+        return self.troop_count.display_troops if self.troop_count else "unknown"
+
+    @property
+    def troops_source(self) -> Source | None:
+        return self.troop_count.source if self.troop_count else None
+
+    @property
+    def stance(self) -> str | None:
+        return self.intention.stance if self.intention else None
+
+    @property
+    def intention_source(self) -> Source | None:
+        return self.intention.source if self.intention else None
+
+
+def latest_troop_counts(
+    *,
+    as_of: datetime.date | None = None,
+    nation_codes: Iterable[str] | None = None,
+    host_codes: Iterable[str] | None = None,
+    nation_kinds: Iterable[str] | None = None,
+) -> QuerySet[TroopCount]:
+    """The newest count per (nation, host) dated on or before ``as_of``."""
+    counts = _restrict(
+        TroopCount.objects.known_on(as_of), nation_codes, host_codes, nation_kinds
+    )
+    return (
+        counts.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("nation_id"), F("host_id")],
+                order_by=[F("counted_on").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank=1)
+        .select_related("nation", "host", "source")
+    )
+
+
+def latest_intentions(
+    *,
+    as_of: datetime.date | None = None,
+    nation_codes: Iterable[str] | None = None,
+    host_codes: Iterable[str] | None = None,
+    nation_kinds: Iterable[str] | None = None,
+) -> QuerySet[Intention]:
+    """The newest statement per (nation, host) reported by ``as_of`` and not
+    retracted as known then.
+
+    "Newest" is by the date the statement was made, falling back to the date it
+    was reported when the source gives none; ties go to the later report, then
+    to the record entered last.
+    """
+    intentions = _restrict(
+        Intention.objects.known_on(as_of).standing_on(as_of),
+        nation_codes,
+        host_codes,
+        nation_kinds,
+    )
+    return (
+        intentions.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("nation_id"), F("host_id")],
+                order_by=[
+                    Coalesce("stated_on", "reported_on").desc(),
+                    F("reported_on").desc(),
+                    F("id").desc(),
+                ],
+            )
+        )
+        .filter(rank=1)
+        .select_related("nation", "host", "destination", "source")
+    )
+
+
+def current_status(
+    *,
+    as_of: datetime.date | None = None,
+    nation_codes: Iterable[str] | None = None,
+    host_codes: Iterable[str] | None = None,
+    nation_kinds: Iterable[str] | None = None,
+    stances: Iterable[str] | None = None,
+) -> list[StatusRow]:
+    """Status rows, one per (nation, host) with a count or a standing statement,
+    ordered by nation name then host name. Two queries.
+
+    ``as_of`` gives the status as known on that date. Filtering by stance
+    happens after the latest statement is chosen: an older "withdrawing" must
+    not make a nation that now says "staying" match ``stances=["withdrawing"]``.
+    """
+    scope = {
+        "as_of": as_of,
+        "nation_codes": _listed(nation_codes),
+        "host_codes": _listed(host_codes),
+        "nation_kinds": _listed(nation_kinds),
+    }
+    counts = {(c.nation_id, c.host_id): c for c in latest_troop_counts(**scope)}
+    intentions = {(i.nation_id, i.host_id): i for i in latest_intentions(**scope)}
+
+    rows = []
+    for pair in counts.keys() | intentions.keys():
+        troop_count = counts.get(pair)
+        intention = intentions.get(pair)
+        record = troop_count or intention
+        assert record is not None  # every pair came from one of the two
+        rows.append(StatusRow(record.nation, record.host, troop_count, intention))
+
+    wanted_stances = _listed(stances)
+    if wanted_stances is not None:
+        rows = [row for row in rows if row.stance in wanted_stances]
+    rows.sort(key=lambda row: (row.nation.name, row.nation.code, row.host.name))
+    return rows
+
+
+def _listed(values: Iterable[str] | None) -> list[str] | None:
+    return None if values is None else list(values)
+
+
+def _restrict(
+    records: RecordQuerySet,
+    nation_codes: list[str] | None,
+    host_codes: list[str] | None,
+    nation_kinds: list[str] | None,
+) -> RecordQuerySet:
+    if nation_codes is not None:
+        records = records.filter(nation__code__in=nation_codes)
+    if host_codes is not None:
+        records = records.filter(host__code__in=host_codes)
+    if nation_kinds is not None:
+        records = records.filter(nation__kind__in=nation_kinds)
+    return records
