@@ -10,7 +10,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.db import models
 from django.db.models import QuerySet
+from django.forms import URLField
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -101,6 +103,10 @@ class NationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
+    # Sources are web pages; a bare "example.com" means https, as Django 6 will.
+    formfield_overrides = {
+        models.URLField: {"form_class": URLField, "assume_scheme": "https"}
+    }
     list_display = ["title", "publisher", "published_on", "url"]
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "url"]

@@ -1,0 +1,245 @@
+"""The database itself refuses records that would make the figures wrong."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from deployments.models import (
+    MAX_TROOPS,
+    Intention,
+    Nation,
+    Precision,
+    Stance,
+    Standing,
+    TroopCount,
+    format_troops,
+)
+from tests.factories import (
+    IntentionFactory,
+    NationFactory,
+    SourceFactory,
+    TroopCountFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_refused_by_database(model: type, **fields: object) -> None:
+    """Insert straight into the table, skipping all Python validation."""
+    before = model.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.bulk_create([model(**fields)])
+    assert model.objects.count() == before
+
+
+@pytest.fixture
+def usa() -> Nation:
+    return NationFactory(code="USA", name="United States")
+
+
+@pytest.fixture
+def iraq() -> Nation:
+    return NationFactory(code="IRQ", name="Iraq")
+
+
+def count_fields(usa: Nation, iraq: Nation, **overrides: object) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "nation": usa,
+        "host": iraq,
+        "troops": 5200,
+        "precision": Precision.APPROXIMATE,
+        "counted_on": datetime.date(2020, 1, 8),
+        "source": SourceFactory(),
+        "excerpt": "approximately US 5,200 troops in Iraq",
+    }
+    return fields | overrides
+
+
+def intention_fields(
+    usa: Nation, iraq: Nation, **overrides: object
+) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "nation": usa,
+        "host": iraq,
+        "stance": Stance.STAYING,
+        "speaker": "Mark Esper",
+        "reported_on": datetime.date(2020, 1, 8),
+        "quote": "We are not leaving Iraq.",
+        "source": SourceFactory(),
+        "standing": Standing.ASSERTED,
+    }
+    return fields | overrides
+
+
+class TestNationConstraints:
+    def test_lower_case_code_is_refused(self) -> None:
+        assert_refused_by_database(Nation, code="usa", name="United States")
+
+    def test_duplicate_code_is_refused(self, usa: Nation) -> None:
+        assert_refused_by_database(Nation, code="USA", name="Another")
+
+    def test_unknown_kind_is_refused(self) -> None:
+        assert_refused_by_database(Nation, code="XYZ", name="X", kind="empire")
+
+    def test_natural_key_is_the_code(self, usa: Nation) -> None:
+        assert usa.natural_key() == ("USA",)
+        assert Nation.objects.get_by_natural_key("USA") == usa
+
+
+class TestTroopCountConstraints:
+    def test_negative_troops_are_refused(self, usa: Nation, iraq: Nation) -> None:
+        assert_refused_by_database(TroopCount, **count_fields(usa, iraq, troops=-1))
+
+    def test_absurd_troops_are_refused(self, usa: Nation, iraq: Nation) -> None:
+        assert_refused_by_database(
+            TroopCount, **count_fields(usa, iraq, troops=MAX_TROOPS + 1)
+        )
+
+    def test_unknown_precision_value_is_refused(
+        self, usa: Nation, iraq: Nation
+    ) -> None:
+        assert_refused_by_database(
+            TroopCount, **count_fields(usa, iraq, precision="roughly")
+        )
+
+    def test_a_number_cannot_be_of_unknown_precision(
+        self, usa: Nation, iraq: Nation
+    ) -> None:
+        assert_refused_by_database(
+            TroopCount, **count_fields(usa, iraq, precision=Precision.UNKNOWN)
+        )
+
+    def test_a_missing_number_must_be_of_unknown_precision(
+        self, usa: Nation, iraq: Nation
+    ) -> None:
+        assert_refused_by_database(TroopCount, **count_fields(usa, iraq, troops=None))
+
+    def test_missing_number_with_unknown_precision_is_accepted(
+        self, usa: Nation, iraq: Nation
+    ) -> None:
+        TroopCount.objects.create(
+            **count_fields(usa, iraq, troops=None, precision=Precision.UNKNOWN)
+        )
+        assert TroopCount.objects.get().display_troops == "unknown"
+
+    def test_nation_cannot_host_itself(self, usa: Nation, iraq: Nation) -> None:
+        assert_refused_by_database(TroopCount, **count_fields(usa, iraq, host=usa))
+
+    def test_blank_excerpt_is_refused(self, usa: Nation, iraq: Nation) -> None:
+        assert_refused_by_database(TroopCount, **count_fields(usa, iraq, excerpt=""))
+
+    def test_same_figure_from_same_source_twice_is_refused(
+        self, usa: Nation, iraq: Nation
+    ) -> None:
+        fields = count_fields(usa, iraq)
+        TroopCount.objects.create(**fields)
+        assert_refused_by_database(TroopCount, **fields | {"troops": 5300})
+
+    def test_future_date_fails_validation(self, usa: Nation, iraq: Nation) -> None:
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        count = TroopCount(**count_fields(usa, iraq, counted_on=tomorrow))
+        with pytest.raises(ValidationError) as error:
+            count.full_clean()
+        assert "counted_on" in error.value.message_dict
+
+    def test_validation_explains_precision_mismatch(
+        self, usa: Nation, iraq: Nation
+    ) -> None:
+        count = TroopCount(**count_fields(usa, iraq, troops=None))
+        with pytest.raises(ValidationError) as error:
+            count.full_clean()
+        assert "precision" in error.value.message_dict
+
+
+class TestIntentionConstraints:
+    def test_unknown_stance_is_refused(self, usa: Nation, iraq: Nation) -> None:
+        assert_refused_by_database(
+            Intention, **intention_fields(usa, iraq, stance="fleeing")
+        )
+
+    def test_unknown_standing_is_refused(self, usa: Nation, iraq: Nation) -> None:
+        assert_refused_by_database(
+            Intention, **intention_fields(usa, iraq, standing="rumoured")
+        )
+
+    def test_negative_affected_troops_are_refused(
+        self, usa: Nation, iraq: Nation
+    ) -> None:
+        assert_refused_by_database(
+            Intention, **intention_fields(usa, iraq, troops_affected=-5)
+        )
+
+    def test_destination_equal_to_host_is_refused(
+        self, usa: Nation, iraq: Nation
+    ) -> None:
+        assert_refused_by_database(
+            Intention, **intention_fields(usa, iraq, destination=iraq)
+        )
+
+    def test_statement_cannot_be_made_after_it_was_reported(
+        self, usa: Nation, iraq: Nation
+    ) -> None:
+        assert_refused_by_database(
+            Intention,
+            **intention_fields(usa, iraq, stated_on=datetime.date(2020, 1, 9)),
+        )
+
+    def test_blank_quote_is_refused(self, usa: Nation, iraq: Nation) -> None:
+        assert_refused_by_database(Intention, **intention_fields(usa, iraq, quote=""))
+
+    def test_same_quote_from_same_source_twice_is_refused(
+        self, usa: Nation, iraq: Nation
+    ) -> None:
+        fields = intention_fields(usa, iraq)
+        Intention.objects.create(**fields)
+        assert_refused_by_database(Intention, **fields | {"speaker": "Someone"})
+
+    def test_validation_names_the_destination(self, usa: Nation, iraq: Nation) -> None:
+        intention = Intention(**intention_fields(usa, iraq, destination=iraq))
+        with pytest.raises(ValidationError) as error:
+            intention.full_clean()
+        assert "destination" in error.value.message_dict
+
+    def test_asserted_excludes_disputed_and_retracted(self) -> None:
+        asserted = IntentionFactory()
+        IntentionFactory(standing=Standing.DISPUTED)
+        IntentionFactory(standing=Standing.RETRACTED)
+        assert list(Intention.objects.asserted()) == [asserted]
+
+
+class TestDisplay:
+    @pytest.mark.parametrize(
+        ("troops", "precision", "shown"),
+        [
+            (5200, Precision.APPROXIMATE, "~5,200"),
+            (500, Precision.ESTIMATED, "est. 500"),
+            (1000, Precision.EXACT, "1,000"),
+            (None, Precision.UNKNOWN, "unknown"),
+        ],
+    )
+    def test_figures_read_as_people_write_them(
+        self, troops: int | None, precision: str, shown: str
+    ) -> None:
+        assert format_troops(troops, precision) == shown
+
+    def test_every_model_names_itself(self) -> None:
+        count = TroopCountFactory(
+            nation__code="CAN", troops=500, precision=Precision.ESTIMATED
+        )
+        intention = IntentionFactory(nation=count.nation, stance=Stance.WITHDRAWING)
+        assert str(count) == "CAN in IRQ: est. 500 (2020-01-08)"
+        assert "Withdrawing" in str(intention)
+        assert str(count.nation) == "Nation CAN (CAN)"
+        assert "Test Wire" in str(count.source)
+
+
+def test_edits_are_kept_in_history() -> None:
+    count = TroopCountFactory(troops=500, precision=Precision.ESTIMATED)
+    count.troops = 450
+    count.save()
+    assert [entry.troops for entry in count.history.all()] == [450, 500]

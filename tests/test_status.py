@@ -1,0 +1,179 @@
+"""Status is derived: latest count and latest standing statement per pair."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from pytest_django import DjangoAssertNumQueries
+
+from deployments.models import Nation, Precision, Stance, Standing
+from deployments.status import StatusRow, current_status
+from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
+
+pytestmark = pytest.mark.django_db
+
+JAN = {day: datetime.date(2020, 1, day) for day in range(1, 32)}
+
+
+@pytest.fixture
+def canada() -> Nation:
+    return NationFactory(code="CAN", name="Canada")
+
+
+def only_row(**filters: object) -> StatusRow:
+    rows = current_status(**filters)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_latest_count_drives_the_status(canada: Nation) -> None:
+    TroopCountFactory(nation=canada, troops=500, counted_on=JAN[3])
+    TroopCountFactory(nation=canada, troops=350, counted_on=JAN[10])
+    TroopCountFactory(nation=canada, troops=400, counted_on=JAN[7])
+    assert only_row().troops == 350
+
+
+def test_latest_statement_drives_the_status(canada: Nation) -> None:
+    IntentionFactory(nation=canada, stance=Stance.STAYING, reported_on=JAN[3])
+    IntentionFactory(nation=canada, stance=Stance.WITHDRAWING, reported_on=JAN[9])
+    assert only_row().stance == Stance.WITHDRAWING
+
+
+def test_retracted_statement_does_not_drive_status(canada: Nation) -> None:
+    IntentionFactory(nation=canada, stance=Stance.STAYING, reported_on=JAN[6])
+    IntentionFactory(
+        nation=canada,
+        stance=Stance.WITHDRAWING,
+        reported_on=JAN[8],
+        standing=Standing.RETRACTED,
+    )
+    assert only_row().stance == Stance.STAYING
+
+
+def test_disputed_statement_still_drives_status(canada: Nation) -> None:
+    IntentionFactory(nation=canada, stance=Stance.STAYING, reported_on=JAN[6])
+    disputed = IntentionFactory(
+        nation=canada,
+        stance=Stance.WITHDRAWING,
+        reported_on=JAN[8],
+        standing=Standing.DISPUTED,
+    )
+    assert only_row().intention == disputed
+
+
+def test_only_retracted_statements_leave_no_stance(canada: Nation) -> None:
+    TroopCountFactory(nation=canada, troops=500)
+    IntentionFactory(nation=canada, standing=Standing.RETRACTED)
+    row = only_row()
+    assert (row.troops, row.intention) == (500, None)
+
+
+def test_pair_with_only_a_retracted_statement_has_no_row(canada: Nation) -> None:
+    IntentionFactory(nation=canada, standing=Standing.RETRACTED)
+    assert current_status() == []
+
+
+def test_statement_date_beats_report_date_when_choosing_latest(
+    canada: Nation,
+) -> None:
+    # A later report of an older statement must not override a newer statement.
+    IntentionFactory(
+        nation=canada, stance=Stance.STAYING, stated_on=JAN[7], reported_on=JAN[7]
+    )
+    IntentionFactory(
+        nation=canada, stance=Stance.WITHDRAWING, stated_on=JAN[2], reported_on=JAN[9]
+    )
+    assert only_row().stance == Stance.STAYING
+
+
+def test_as_of_uses_only_what_was_known_then(canada: Nation) -> None:
+    TroopCountFactory(nation=canada, troops=500, counted_on=JAN[3])
+    TroopCountFactory(nation=canada, troops=350, counted_on=JAN[10])
+    IntentionFactory(nation=canada, stance=Stance.STAYING, reported_on=JAN[3])
+    IntentionFactory(nation=canada, stance=Stance.WITHDRAWING, reported_on=JAN[9])
+
+    row = only_row(as_of=JAN[8])
+    assert (row.troops, row.troops_as_of, row.stance) == (500, JAN[3], Stance.STAYING)
+
+
+def test_as_of_before_any_record_gives_no_rows(canada: Nation) -> None:
+    TroopCountFactory(nation=canada, counted_on=JAN[3])
+    assert current_status(as_of=JAN[2]) == []
+
+
+def test_retraction_dated_later_did_not_apply_earlier(canada: Nation) -> None:
+    IntentionFactory(nation=canada, stance=Stance.STAYING, reported_on=JAN[2])
+    IntentionFactory(
+        nation=canada,
+        stance=Stance.WITHDRAWING,
+        reported_on=JAN[6],
+        standing=Standing.RETRACTED,
+        standing_changed_on=JAN[7],
+    )
+    assert only_row(as_of=JAN[6]).stance == Stance.WITHDRAWING
+    assert only_row(as_of=JAN[7]).stance == Stance.STAYING
+    assert only_row().stance == Stance.STAYING
+
+
+def test_undated_retraction_applies_to_every_as_of_date(canada: Nation) -> None:
+    IntentionFactory(nation=canada, stance=Stance.STAYING, reported_on=JAN[2])
+    IntentionFactory(
+        nation=canada,
+        stance=Stance.WITHDRAWING,
+        reported_on=JAN[6],
+        standing=Standing.RETRACTED,
+    )
+    assert only_row(as_of=JAN[6]).stance == Stance.STAYING
+
+
+def test_each_host_is_its_own_row(canada: Nation) -> None:
+    kuwait = NationFactory(code="KWT", name="Kuwait")
+    TroopCountFactory(nation=canada, troops=500)
+    TroopCountFactory(nation=canada, host=kuwait, troops=200)
+    rows = current_status()
+    assert [(row.host.code, row.troops) for row in rows] == [
+        ("IRQ", 500),
+        ("KWT", 200),
+    ]
+    assert [row.host.code for row in current_status(host_codes=["KWT"])] == ["KWT"]
+
+
+def test_stance_filter_applies_to_the_latest_statement_only(canada: Nation) -> None:
+    IntentionFactory(nation=canada, stance=Stance.WITHDRAWING, reported_on=JAN[3])
+    IntentionFactory(nation=canada, stance=Stance.STAYING, reported_on=JAN[9])
+    assert current_status(stances=[Stance.WITHDRAWING]) == []
+    assert len(current_status(stances=[Stance.STAYING])) == 1
+
+
+def test_filters_by_nation_and_kind(canada: Nation) -> None:
+    nato = NationFactory(code="NATO", name="NATO", kind=Nation.Kind.ALLIANCE)
+    TroopCountFactory(nation=canada)
+    TroopCountFactory(nation=nato, troops=None, precision=Precision.UNKNOWN)
+    assert [r.nation.code for r in current_status(nation_codes=["CAN"])] == ["CAN"]
+    alliances = current_status(nation_kinds=[Nation.Kind.ALLIANCE])
+    assert [r.nation.code for r in alliances] == ["NATO"]
+
+
+def make_history(nations: int, records_per_nation: int) -> None:
+    for _ in range(nations):
+        nation = NationFactory()
+        for day in range(1, records_per_nation + 1):
+            TroopCountFactory(nation=nation, counted_on=JAN[day])
+            IntentionFactory(nation=nation, reported_on=JAN[day])
+
+
+@pytest.mark.parametrize(("nations", "records"), [(1, 1), (8, 5)])
+def test_status_takes_two_queries_whatever_the_data(
+    nations: int, records: int, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    make_history(nations, records)
+    # 1. latest troop count per pair, with nation, host and source
+    # 2. latest standing statement per pair, with nation, host, destination, source
+    with django_assert_num_queries(2):
+        rows = current_status()
+        for row in rows:
+            assert row.troops_source is not None
+            assert row.intention_source is not None
+            assert row.nation.name and row.host.name
+    assert len(rows) == nations
