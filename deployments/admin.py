@@ -1,7 +1,9 @@
 """The admin, where analysts edit nations, sources, counts and statements.
 
 Every model keeps its change history (django-simple-history), reachable from
-each object's "History" button with who made each change.
+each object's "History" button with who made each change, and imports and
+exports CSV, XLSX and JSON (django-import-export) with a preview before any
+change is made.
 """
 
 from __future__ import annotations
@@ -14,10 +16,24 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms import URLField
 from django.http import HttpRequest
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from deployments.models import Intention, Nation, Source, TroopCount
+from deployments.resources import (
+    IntentionResource,
+    NationResource,
+    SourceResource,
+    TroopCountResource,
+)
 from deployments.status import StatusRow, current_status
+
+
+class SpreadsheetMixin(ImportExportMixin):
+    """Import and export in the formats analysts use."""
+
+    formats = [CSV, XLSX, JSON]
 
 
 class TroopCountInline(admin.TabularInline):
@@ -70,7 +86,8 @@ class NationChangeList(ChangeList):
 
 
 @admin.register(Nation)
-class NationAdmin(SimpleHistoryAdmin):
+class NationAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
+    resource_classes = [NationResource]
     list_display = ["code", "name", "kind", "current_troops", "current_stance"]
     list_display_links = ["code", "name"]
     list_filter = ["kind"]
@@ -102,7 +119,8 @@ class NationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
+    resource_classes = [SourceResource]
     # Sources are web pages; a bare "example.com" means https, as Django 6 will.
     formfield_overrides = {
         models.URLField: {"form_class": URLField, "assume_scheme": "https"}
@@ -114,7 +132,8 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TroopCount)
-class TroopCountAdmin(SimpleHistoryAdmin):
+class TroopCountAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
+    resource_classes = [TroopCountResource]
     list_display = [
         "nation",
         "host",
@@ -140,7 +159,8 @@ class TroopCountAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Intention)
-class IntentionAdmin(SimpleHistoryAdmin):
+class IntentionAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
+    resource_classes = [IntentionResource]
     list_display = [
         "nation",
         "host",
