@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from tracker.settings import envbool, envint, envlist
+from tracker.settings import cache_from_url, envbool, envint, envlist
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -81,3 +82,55 @@ def test_suite_runs_on_the_database_it_was_asked_for() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [
+        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache"),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
+        ("dummy://", "django.core.cache.backends.dummy.DummyCache"),
+    ],
+)
+def test_cache_url_picks_the_backend(url: str, backend: str) -> None:
+    assert cache_from_url(url)["BACKEND"] == backend
+
+
+def test_unknown_cache_url_is_refused() -> None:
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        cache_from_url("memcached://127.0.0.1")
+
+
+def test_logs_are_json_lines_in_production() -> None:
+    script = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('deployments').warning('figure changed')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        env={
+            "PATH": os.environ["PATH"],
+            "SECRET_KEY": "x" * 50,
+            "DJANGO_SETTINGS_MODULE": "tracker.settings",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = json.loads(result.stdout.strip())
+    assert (line["level"], line["name"], line["message"]) == (
+        "WARNING",
+        "deployments",
+        "figure changed",
+    )
+
+
+def test_redis_cache_url_gives_a_working_shared_cache() -> None:
+    from django.core.cache.backends.redis import RedisCache
+
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    cache = RedisCache(str(cache_from_url(url)["LOCATION"]), {"KEY_PREFIX": "tests"})
+    cache.set("figure", {"USA": 5200}, timeout=10)
+    assert cache.get("figure") == {"USA": 5200}
+    cache.delete("figure")

@@ -3,10 +3,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import path
 
+from deployments.feeds import StatusChangesFeed
+from tracker.health import healthz
+
 admin.site.site_header = "Troop-deployment tracker"
 admin.site.site_title = "Troop tracker admin"
 admin.site.index_title = "Deployments, statements and sources"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("feeds/status.atom", StatusChangesFeed(), name="status-feed"),
+    path("healthz", healthz, name="healthz"),
 ]

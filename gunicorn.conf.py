@@ -1,0 +1,33 @@
+"""gunicorn settings for production: ``gunicorn`` in the project folder reads this.
+
+Each value can be overridden from the environment, as documented in README.md.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+wsgi_app = "tracker.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(
+    os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1))
+)
+# Threads let a worker overlap requests waiting on PostgreSQL.
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Logs to standard output, where the process manager collects them.
+accesslog = "-"
+errorlog = "-"
+# One JSON object a line. Only fields that cannot hold a quote are logged
+# (gunicorn does not escape them): no query string, no user agent.
+access_log_format = (
+    '{"time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
+    '"status": %(s)s, "bytes": "%(B)s", "duration_us": %(D)s}'
+)
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
