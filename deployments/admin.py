@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import URLField
@@ -20,13 +21,23 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from deployments.models import Intention, Nation, Source, TroopCount
+from deployments.models import (
+    DeletedIntention,
+    DeletedNation,
+    DeletedSource,
+    DeletedTroopCount,
+    Intention,
+    Nation,
+    Source,
+    TroopCount,
+)
 from deployments.resources import (
     IntentionResource,
     NationResource,
     SourceResource,
     TroopCountResource,
 )
+from deployments.services import restore_deleted
 from deployments.status import StatusRow, current_status
 
 
@@ -214,3 +225,49 @@ class IntentionAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Intention]:
         return super().get_queryset(request).select_related("nation", "host")
+
+
+@admin.register(DeletedNation, DeletedSource, DeletedTroopCount, DeletedIntention)
+class DeletedRecordAdmin(admin.ModelAdmin):
+    """Deleted records, as they were when deleted, with who deleted them."""
+
+    list_display = ["__str__", "id", "history_date", "history_user"]
+    list_filter = ["history_date"]
+    date_hierarchy = "history_date"
+    actions = ["restore"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return self.model.objects.still_deleted().select_related("history_user")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_restore(request)
+
+    def has_restore_permission(self, request: HttpRequest) -> bool:
+        return self._may_restore(request)
+
+    def _may_restore(self, request: HttpRequest) -> bool:
+        # Restoring is adding the record again.
+        opts = self.model.instance_type._meta
+        return request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
+
+    @admin.action(description="Restore the selected records", permissions=["restore"])
+    def restore(self, request: HttpRequest, deletions: QuerySet) -> None:
+        try:
+            restored = restore_deleted(deletions)
+        except ValidationError as error:
+            self.message_user(
+                request,
+                f"Nothing was restored: {'; '.join(error.messages)}",
+                messages.ERROR,
+            )
+            return
+        self.message_user(request, f"Restored {len(restored)} record(s).")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
+from django.db.models import Model
 from import_export.formats.base_formats import CSV, JSON, XLSX, Format
 from import_export.results import Result
 
@@ -95,3 +98,20 @@ def summarize(result: Result, *, dry_run: bool) -> ImportSummary:
         for error in errors:
             summary.errors.append(f"row {number}: {error.error}")
     return summary
+
+
+def restore_deleted(deletions: Iterable[Any]) -> list[Model]:
+    """Bring deleted records back as they were when deleted, with their ids.
+
+    Each is validated first (its nation or source may be gone too); one that
+    fails stops the whole restore, so nothing is half done. The history gains a
+    "created" entry for each, by whoever is making the request.
+    """
+    restored = []
+    with transaction.atomic():
+        for deletion in deletions:
+            record = deletion.instance
+            record.full_clean(validate_unique=True)
+            record.save(force_insert=True)
+            restored.append(record)
+    return restored
