@@ -32,6 +32,8 @@ def production_env(database_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_MANIFEST": "false",
         "WEB_CONCURRENCY": "2",
+        # TLS ends at the proxy in front of gunicorn; these requests are plain.
+        "SECURE_SSL_REDIRECT": "false",
     }
 
 

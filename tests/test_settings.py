@@ -118,12 +118,13 @@ def test_logs_are_json_lines_in_production() -> None:
         text=True,
         check=True,
     )
-    line = json.loads(result.stdout.strip())
-    assert (line["level"], line["name"], line["message"]) == (
-        "WARNING",
-        "deployments",
-        "figure changed",
-    )
+    # Every line is JSON (libraries log at start-up too); ours is among them.
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {
+        "level": "WARNING",
+        "name": "deployments",
+        "message": "figure changed",
+    }.items() <= lines[-1].items()
 
 
 def test_redis_cache_url_gives_a_working_shared_cache() -> None:

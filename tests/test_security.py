@@ -1,0 +1,78 @@
+"""Production defaults are safe, and the admin login resists password guessing."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+PROJECT = Path(__file__).resolve().parents[1]
+GUESSED_PASSWORD = "hunter2-not-the-password"
+
+
+def test_deploy_check_is_clean_in_production_mode() -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env={
+            "PATH": os.environ["PATH"],
+            "SECRET_KEY": "a-long-random-production-secret-" + "k" * 40,
+            "ALLOWED_HOSTS": "tracker.example.org",
+            "DATABASE_URL": "sqlite:///:memory:",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_security_headers(client: Client) -> None:
+    response = client.get(reverse("admin:login"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def attempt_login(client: Client, password: str) -> int:
+    response = client.post(
+        reverse("admin:login"), {"username": "analyst", "password": password}
+    )
+    return response.status_code
+
+
+@pytest.mark.django_db
+def test_admin_login_locks_out_after_repeated_failures(client: Client) -> None:
+    User.objects.create_user("analyst", password="the-real-password", is_staff=True)
+    for _ in range(4):
+        assert attempt_login(client, GUESSED_PASSWORD) == 200  # form again
+    assert attempt_login(client, GUESSED_PASSWORD) == 429
+    # Locked out: even the right password is refused now.
+    assert attempt_login(client, "the-real-password") == 429
+
+
+@pytest.mark.django_db
+def test_failed_logins_never_record_the_password(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    User.objects.create_user("analyst", password="the-real-password", is_staff=True)
+    with caplog.at_level(logging.DEBUG):
+        attempt_login(client, GUESSED_PASSWORD)
+    assert caplog.records, "the failed login should be logged"
+    assert GUESSED_PASSWORD not in caplog.text
+    attempt = AccessAttempt.objects.get()
+    assert GUESSED_PASSWORD not in attempt.post_data
