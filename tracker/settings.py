@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tracker.middleware.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     # Records which user made each change in the models' history.
     "simple_history.middleware.HistoryRequestMiddleware",

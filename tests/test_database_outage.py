@@ -1,0 +1,93 @@
+"""When PostgreSQL goes away the tracker answers 503 fast, and recovers alone.
+
+A throwaway cluster is stopped and restarted under gunicorn while a client
+keeps requesting; nothing is restarted but the database.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.servers import (
+    ThrowawayPostgres,
+    gunicorn,
+    manage,
+    production_env,
+    request,
+)
+
+
+@dataclass
+class Answer:
+    sent_at: float
+    status: int
+    seconds: float
+
+
+class SteadyClient(threading.Thread):
+    """Requests one URL every ``interval`` seconds until stopped (bounded)."""
+
+    def __init__(self, url: str, interval: float = 0.05, limit: int = 2000) -> None:
+        super().__init__(daemon=True)
+        self.url, self.interval, self.limit = url, interval, limit
+        self.answers: list[Answer] = []
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        while not self.halt.is_set() and len(self.answers) < self.limit:
+            sent_at = time.monotonic()
+            try:
+                status, _ = request(self.url, timeout=10)
+            except OSError:
+                status = 0  # no HTTP answer at all
+            self.answers.append(Answer(sent_at, status, time.monotonic() - sent_at))
+            time.sleep(self.interval)
+
+    def between(self, start: float, end: float) -> list[Answer]:
+        return [a for a in self.answers if start <= a.sent_at < end]
+
+
+@pytest.fixture
+def postgres() -> Iterator[ThrowawayPostgres]:
+    cluster = ThrowawayPostgres()
+    cluster.create()
+    try:
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+def test_outage_answers_503_fast_and_recovers_without_restart(
+    postgres: ThrowawayPostgres,
+) -> None:
+    env = production_env(postgres.url, DATABASE_CONNECT_TIMEOUT="2")
+    manage("setup_demo", env=env | {"DEMO_ADMIN_PASSWORD": "unused-password"})
+
+    with gunicorn(env) as base:
+        client = SteadyClient(f"{base}/feeds/status.atom")
+        client.start()
+        time.sleep(2)
+        outage_started = time.monotonic()
+        postgres.stop()
+        time.sleep(3)
+        outage_ended = time.monotonic()
+        postgres.start()
+        time.sleep(3)
+        client.halt.set()
+        client.join(timeout=15)
+
+    before = client.between(0, outage_started)
+    # Requests already in flight when the server stopped may still finish.
+    during = client.between(outage_started + 0.5, outage_ended)
+    after = client.between(outage_ended + 1, float("inf"))
+
+    assert before and all(a.status == 200 for a in before)
+    assert during, "the client sent nothing during the outage"
+    assert {a.status for a in during} == {503}
+    assert max(a.seconds for a in during) < 3  # fast failure, no hanging worker
+    assert after and all(a.status == 200 for a in after), [a.status for a in after]

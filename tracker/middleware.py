@@ -1,0 +1,50 @@
+"""Turn a lost database into a clear, fast 503 instead of a 500 or a hang."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = "5"
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers 503 with Retry-After when the database cannot be reached.
+
+    OperationalError and InterfaceError are what psycopg raises for a refused or
+    dropped connection. Django discards the broken connection at the end of the
+    request, and the connection health check replaces it on a later one, so the
+    app recovers by itself once the database is back.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable for %s: %s", request.path, exception)
+        body = {
+            "detail": "The database is unavailable; try again shortly.",
+            "code": "database_unavailable",
+        }
+        if request.path.startswith("/api/") or "json" in request.headers.get(
+            "Accept", ""
+        ):
+            response: HttpResponse = JsonResponse(body, status=503)
+        else:
+            response = HttpResponse(
+                body["detail"], status=503, content_type="text/plain; charset=utf-8"
+            )
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
