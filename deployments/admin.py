@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import URLField
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -30,6 +31,7 @@ from deployments.models import (
     Nation,
     Source,
     TroopCount,
+    VersionConflict,
 )
 from deployments.resources import (
     IntentionResource,
@@ -41,6 +43,60 @@ from deployments.services import restore_deleted
 from deployments.status import StatusRow, current_status
 
 
+class VersionCheckedForm(forms.ModelForm):
+    """Carries the version the editor opened, and refuses to save over a newer one.
+
+    The friendly check is here; the final, atomic one is the model's
+    conditional update, which also catches a change that lands between this
+    check and the save.
+    """
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if self.instance.pk and seen is not None:
+            if seen != self.instance.version:
+                raise ValidationError(
+                    "Someone else changed this record since you opened it "
+                    "(you opened version %(seen)s; it is now version %(now)s). "
+                    "Open it again to see their change, then make yours.",
+                    code="stale_version",
+                    params={"seen": seen, "now": self.instance.version},
+                )
+            self.instance.version = seen
+        return cleaned
+
+
+class VersionCheckedAdminMixin:
+    """Turns a conflict caught at the last moment into a message, not a 500."""
+
+    form = VersionCheckedForm
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(  # type: ignore[misc]
+                request, object_id, form_url, extra_context
+            )
+        except VersionConflict as conflict:
+            self.message_user(  # type: ignore[attr-defined]
+                request, f"Nothing was saved: {conflict}.", messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+
 class SpreadsheetMixin(ImportExportMixin):
     """Import and export in the formats analysts use."""
 
@@ -49,6 +105,7 @@ class SpreadsheetMixin(ImportExportMixin):
 
 class TroopCountInline(admin.TabularInline):
     model = TroopCount
+    form = VersionCheckedForm
     fk_name = "nation"
     extra = 0
     autocomplete_fields = ["host", "source"]
@@ -60,6 +117,7 @@ class TroopCountInline(admin.TabularInline):
         "counted_on",
         "source",
         "excerpt",
+        "seen_version",
     ]
     ordering = ["-counted_on"]
     show_change_link = True
@@ -67,6 +125,7 @@ class TroopCountInline(admin.TabularInline):
 
 class IntentionInline(admin.StackedInline):
     model = Intention
+    form = VersionCheckedForm
     fk_name = "nation"
     extra = 0
     autocomplete_fields = ["host", "destination", "source"]
@@ -77,6 +136,7 @@ class IntentionInline(admin.StackedInline):
         ("stated_on", "reported_on", "source"),
         "quote",
         ("standing", "standing_changed_on", "standing_note"),
+        "seen_version",
     ]
     ordering = ["-reported_on"]
     show_change_link = True
@@ -97,7 +157,7 @@ class NationChangeList(ChangeList):
 
 
 @admin.register(Nation)
-class NationAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
+class NationAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin):
     resource_classes = [NationResource]
     list_display = ["code", "name", "kind", "current_troops", "current_stance"]
     list_display_links = ["code", "name"]
@@ -130,7 +190,7 @@ class NationAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
+class SourceAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin):
     resource_classes = [SourceResource]
     # Sources are web pages; a bare "example.com" means https, as Django 6 will.
     formfield_overrides = {
@@ -143,7 +203,7 @@ class SourceAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
 
 
 @admin.register(TroopCount)
-class TroopCountAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
+class TroopCountAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin):
     resource_classes = [TroopCountResource]
     list_display = [
         "nation",
@@ -170,7 +230,7 @@ class TroopCountAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Intention)
-class IntentionAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
+class IntentionAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin):
     resource_classes = [IntentionResource]
     list_display = [
         "nation",
@@ -220,7 +280,17 @@ class IntentionAdmin(SpreadsheetMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Standing", {"fields": ["standing", "standing_changed_on", "standing_note"]}),
+        (
+            "Standing",
+            {
+                "fields": [
+                    "standing",
+                    "standing_changed_on",
+                    "standing_note",
+                    "seen_version",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Intention]:

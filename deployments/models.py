@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -35,12 +35,82 @@ def validate_not_in_future(value: datetime.date) -> None:
         )
 
 
+class VersionConflict(Exception):
+    """The record changed since the version the writer started from."""
+
+    def __init__(self, record: models.Model, expected_version: int) -> None:
+        self.record = record
+        self.expected_version = expected_version
+        super().__init__(
+            f"{record._meta.verbose_name} {record.pk} is no longer at version "
+            f"{expected_version}: someone else changed or deleted it"
+        )
+
+
+class VersionedModel(models.Model):
+    """A record that refuses to overwrite changes its writer has not seen.
+
+    Every update is conditional on the version the record was read at (or the
+    one the caller names): one UPDATE ... WHERE version = N claims the row and
+    bumps the version, in the same transaction as the write. Two writers from
+    the same version cannot both succeed; the loser gets VersionConflict and
+    nothing changes.
+    """
+
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one with every change; writers send the version "
+        "they read (the API's ETag) so that no edit is silently lost.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(
+        self, *args: Any, expected_version: int | None = None, **kwargs: Any
+    ) -> None:
+        if self._state.adding or kwargs.get("force_insert"):
+            super().save(*args, **kwargs)
+            return
+        expected = self.version if expected_version is None else expected_version
+        with transaction.atomic(using=kwargs.get("using")):
+            claimed = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, version=expected)
+                .update(version=expected + 1)
+            )
+            if not claimed:
+                raise VersionConflict(self, expected)
+            self.version = expected + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            super().save(*args, **kwargs)
+
+    def delete(
+        self, *args: Any, expected_version: int | None = None, **kwargs: Any
+    ) -> tuple[int, dict[str, int]]:
+        expected = self.version if expected_version is None else expected_version
+        with transaction.atomic(using=kwargs.get("using")):
+            # The row lock keeps a concurrent update from slipping in between.
+            current = (
+                type(self)
+                ._base_manager.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != expected:
+                raise VersionConflict(self, expected)
+            return super().delete(*args, **kwargs)
+
+
 class NationQuerySet(models.QuerySet["Nation"]):
     def get_by_natural_key(self, code: str) -> Nation:
         return self.get(code=code)
 
 
-class Nation(models.Model):
+class Nation(VersionedModel):
     """A state or alliance that contributes troops, hosts them, or receives them."""
 
     class Kind(models.TextChoices):
@@ -93,7 +163,7 @@ class SourceQuerySet(models.QuerySet["Source"]):
         return self.get(publisher=publisher, title=title, published_on=published_on)
 
 
-class Source(models.Model):
+class Source(VersionedModel):
     """A published report that figures and statements are taken from."""
 
     title = models.CharField(max_length=300)
@@ -165,7 +235,7 @@ class TroopCountQuerySet(models.QuerySet["TroopCount"]):
         return self.filter(counted_on__lte=as_of)
 
 
-class TroopCount(models.Model):
+class TroopCount(VersionedModel):
     """A dated, sourced figure for one nation's troops in one host country."""
 
     nation = models.ForeignKey(
@@ -356,7 +426,7 @@ class IntentionQuerySet(models.QuerySet["Intention"]):
         return self.filter(standing=Standing.ASSERTED)
 
 
-class Intention(models.Model):
+class Intention(VersionedModel):
     """A dated, sourced statement of what a nation will do with its troops."""
 
     nation = models.ForeignKey(

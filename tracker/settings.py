@@ -206,6 +206,7 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 # Never write the attempted password (or any credential) to the database.
 AXES_SENSITIVE_PARAMETERS = ["password", "token", "key"]
 
