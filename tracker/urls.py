@@ -10,6 +10,11 @@ admin.site.site_header = "Troop-deployment tracker"
 admin.site.site_title = "Troop tracker admin"
 admin.site.index_title = "Deployments, statements and sources"
 
+handler400 = "tracker.errors.bad_request"
+handler403 = "tracker.errors.permission_denied"
+handler404 = "tracker.errors.page_not_found"
+handler500 = "tracker.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("feeds/status.atom", StatusChangesFeed(), name="status-feed"),
