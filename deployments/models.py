@@ -234,6 +234,17 @@ class TroopCountQuerySet(models.QuerySet["TroopCount"]):
             return self
         return self.filter(counted_on__lte=as_of)
 
+    def latest_for(
+        self, nation: Nation, host: Nation, as_of: datetime.date | None = None
+    ) -> TroopCount | None:
+        """The newest count of ``nation``'s troops in ``host`` by ``as_of``."""
+        return (
+            self.known_on(as_of)
+            .filter(nation=nation, host=host)
+            .order_by("-counted_on", "-id")
+            .first()
+        )
+
 
 class TroopCount(VersionedModel):
     """A dated, sourced figure for one nation's troops in one host country."""
@@ -588,6 +599,17 @@ class Intention(VersionedModel):
             errors["destination"] = "The destination must differ from the host."
         if self.stated_on and self.reported_on and self.stated_on > self.reported_on:
             errors["stated_on"] = "A statement cannot be made after it was reported."
+        if self.troops_affected is not None and self.nation_id and self.host_id:
+            latest = TroopCount.objects.latest_for(
+                self.nation, self.host, as_of=self.reported_on
+            )
+            known = latest.troops if latest is not None else None
+            if known is not None and self.troops_affected > known:
+                errors["troops_affected"] = (
+                    f"More than the {known:,} troops {self.nation.code} had in "
+                    f"{self.host.code} by {latest.counted_on:%Y-%m-%d} (the "
+                    "latest known count)."
+                )
         if errors:
             raise ValidationError(errors)
 

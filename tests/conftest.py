@@ -3,6 +3,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from django.contrib.auth.models import Permission, User
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
@@ -12,3 +15,36 @@ if TYPE_CHECKING:
 def _fast_password_hasher(settings: Settings) -> None:
     # Hashing with the production algorithm would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def user_with_permissions(username: str, *codenames: str) -> User:
+    user = User.objects.create_user(username, password="not-used")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def editor(db: None) -> User:
+    """A user allowed to add, change and delete every kind of record."""
+    return user_with_permissions(
+        "editor",
+        *(
+            f"{action}_{model}"
+            for action in ("add", "change", "delete", "view")
+            for model in ("nation", "source", "troopcount", "intention")
+        ),
+    )
+
+
+@pytest.fixture
+def editor_client(editor: User) -> APIClient:
+    """Authenticated the way programs are: with the editor's token."""
+    client = APIClient()
+    token = Token.objects.create(user=editor)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client

@@ -75,6 +75,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
     "axes",
@@ -165,6 +170,65 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Programs send "Authorization: Token <key>"; the browsable API and
+        # the docs use the admin's session, with CSRF checks.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Anyone may read; writing needs the matching Django model permission.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "deployments.api.pagination.TrackerPagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "rest_framework_csv.renderers.PaginatedCSVRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # Counted in the default cache: set CACHE_URL to Redis so that every
+    # worker process shares the counts.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "600/minute"),
+    },
+    "EXCEPTION_HANDLER": "deployments.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "deployments.api.schema.TrackerAutoSchema",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Troop-deployment status tracker API",
+    "DESCRIPTION": (
+        "Who has how many troops where, what they said they will do with "
+        "them, and the source of every figure. Anyone may read; writes need "
+        "a token (Authorization: Token <key>) of a user with the model "
+        "permission. Lists are paginated and also render as CSV "
+        "(?format=csv). Errors are {detail, code, errors}."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PrecisionEnum": "deployments.models.Precision",
+        "StanceEnum": "deployments.models.Stance",
+        "StandingEnum": "deployments.models.Standing",
+        "KindEnum": "deployments.models.Nation.Kind",
+    },
+}
 
 # Security. Production (DEBUG off) is strict by default; each setting can be
 # relaxed from the environment, e.g. behind a proxy that terminates TLS.

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from deployments.feeds import StatusChangesFeed
 from tracker.health import healthz
@@ -17,6 +17,7 @@ handler500 = "tracker.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("deployments.api.urls")),
     path("feeds/status.atom", StatusChangesFeed(), name="status-feed"),
     path("healthz", healthz, name="healthz"),
 ]

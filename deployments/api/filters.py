@@ -1,0 +1,149 @@
+"""Query parameters of each list. Every value is validated: a malformed one
+answers 400 naming the parameter, never a server error. Parameters taking
+several values accept them comma-separated (``nation=USA,CAN``)."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db.models import Q, QuerySet
+from django_filters import rest_framework as filters
+
+from deployments.models import (
+    NATION_CODE_PATTERN,
+    Intention,
+    Nation,
+    Precision,
+    Source,
+    Stance,
+    Standing,
+    TroopCount,
+)
+
+NATION_CODES_HELP = "Nation codes, comma-separated (e.g. USA,CAN)."
+nation_code_validator = RegexValidator(
+    NATION_CODE_PATTERN, "Nation codes are 2 to 8 upper-case letters (USA, NATO)."
+)
+
+
+class CodeInFilter(filters.BaseInFilter, filters.CharFilter):
+    """Comma-separated nation codes, each checked for shape."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("lookup_expr", "in")
+        kwargs.setdefault("help_text", NATION_CODES_HELP)
+        kwargs.setdefault("validators", [nation_code_validator])
+        super().__init__(*args, **kwargs)
+
+
+class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("lookup_expr", "in")
+        super().__init__(*args, **kwargs)
+
+
+class NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("lookup_expr", "in")
+        super().__init__(*args, **kwargs)
+
+
+class TextSearchFilterSet(filters.FilterSet):
+    """Adds ``search``: case-insensitive text over ``search_fields``."""
+
+    search_fields: tuple[str, ...] = ()
+    search = filters.CharFilter(
+        method="search_text", max_length=200, help_text="Text to look for."
+    )
+
+    def search_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        condition = Q()
+        for term in value.split():
+            term_matches = Q()
+            for field in self.search_fields:
+                term_matches |= Q(**{f"{field}__icontains": term})
+            condition &= term_matches
+        return queryset.filter(condition)
+
+
+class NationFilter(TextSearchFilterSet):
+    search_fields = ("code", "name")
+    code = CodeInFilter(field_name="code")
+    kind = ChoiceInFilter(field_name="kind", choices=Nation.Kind.choices)
+    ordering = filters.OrderingFilter(fields=["code", "name", "kind"])
+
+    class Meta:
+        model = Nation
+        fields: list[str] = []
+
+
+class SourceFilter(TextSearchFilterSet):
+    search_fields = ("title", "publisher", "url")
+    publisher = filters.CharFilter(lookup_expr="iexact", max_length=200)
+    published_after = filters.DateFilter(field_name="published_on", lookup_expr="gte")
+    published_before = filters.DateFilter(field_name="published_on", lookup_expr="lte")
+    ordering = filters.OrderingFilter(
+        fields=["published_on", "title", "publisher", "id"]
+    )
+
+    class Meta:
+        model = Source
+        fields: list[str] = []
+
+
+class SourcedRecordFilter(TextSearchFilterSet):
+    nation = CodeInFilter(field_name="nation__code")
+    host = CodeInFilter(field_name="host__code")
+    nation_kind = ChoiceInFilter(field_name="nation__kind", choices=Nation.Kind.choices)
+    source = NumberInFilter(
+        field_name="source_id", help_text="Source ids, comma-separated."
+    )
+
+
+class TroopCountFilter(SourcedRecordFilter):
+    search_fields = ("excerpt", "figure_text", "nation__name")
+    precision = ChoiceInFilter(choices=Precision.choices)
+    counted_after = filters.DateFilter(field_name="counted_on", lookup_expr="gte")
+    counted_before = filters.DateFilter(field_name="counted_on", lookup_expr="lte")
+    troops_min = filters.NumberFilter(field_name="troops", lookup_expr="gte")
+    troops_max = filters.NumberFilter(field_name="troops", lookup_expr="lte")
+    ordering = filters.OrderingFilter(
+        fields=[
+            "counted_on",
+            "troops",
+            "id",
+            ("nation__code", "nation"),
+            ("host__code", "host"),
+        ]
+    )
+
+    class Meta:
+        model = TroopCount
+        fields: list[str] = []
+
+
+class IntentionFilter(SourcedRecordFilter):
+    search_fields = ("quote", "speaker", "speaker_role", "destination_note")
+    destination = CodeInFilter(field_name="destination__code")
+    stance = ChoiceInFilter(choices=Stance.choices)
+    standing = ChoiceInFilter(choices=Standing.choices)
+    temporary = filters.BooleanFilter()
+    speaker = filters.CharFilter(lookup_expr="icontains", max_length=200)
+    stated_after = filters.DateFilter(field_name="stated_on", lookup_expr="gte")
+    stated_before = filters.DateFilter(field_name="stated_on", lookup_expr="lte")
+    reported_after = filters.DateFilter(field_name="reported_on", lookup_expr="gte")
+    reported_before = filters.DateFilter(field_name="reported_on", lookup_expr="lte")
+    ordering = filters.OrderingFilter(
+        fields=[
+            "reported_on",
+            "stated_on",
+            "stance",
+            "speaker",
+            "id",
+            ("nation__code", "nation"),
+            ("host__code", "host"),
+        ]
+    )
+
+    class Meta:
+        model = Intention
+        fields: list[str] = []

@@ -1,0 +1,58 @@
+"""Query parameters of the status endpoint, validated like a form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from deployments.api.filters import nation_code_validator
+from deployments.models import Nation, Stance
+
+
+class CommaSeparatedField(serializers.ListField):
+    """A list given as ``a,b,c`` in one query parameter."""
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if isinstance(data, list):  # QueryDict gives the last value as a string
+            data = ",".join(data)
+        items = [item.strip() for item in str(data).split(",") if item.strip()]
+        return super().to_internal_value(items)
+
+
+class StatusQuery(serializers.Serializer):
+    as_of = serializers.DateField(
+        required=False, help_text="The status as known on this date (YYYY-MM-DD)."
+    )
+    nation = CommaSeparatedField(
+        child=serializers.CharField(validators=[nation_code_validator]),
+        required=False,
+        help_text="Contributing nations' codes, comma-separated.",
+    )
+    host = CommaSeparatedField(
+        child=serializers.CharField(validators=[nation_code_validator]),
+        required=False,
+        help_text="Host countries' codes, comma-separated.",
+    )
+    stance = CommaSeparatedField(
+        child=serializers.ChoiceField(choices=Stance.choices),
+        required=False,
+        help_text="Stances of the latest statement, comma-separated.",
+    )
+    nation_kind = CommaSeparatedField(
+        child=serializers.ChoiceField(choices=Nation.Kind.choices),
+        required=False,
+        help_text="state or alliance, comma-separated.",
+    )
+
+    def status_filters(self) -> dict[str, Any]:
+        """Keyword arguments for status.current_status(); an empty list is no
+        filter at all, as in ``?nation=``."""
+        data = self.validated_data
+        return {
+            "as_of": data.get("as_of"),
+            "nation_codes": data.get("nation") or None,
+            "host_codes": data.get("host") or None,
+            "stances": data.get("stance") or None,
+            "nation_kinds": data.get("nation_kind") or None,
+        }

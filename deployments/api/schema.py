@@ -1,0 +1,69 @@
+"""OpenAPI schema details drf-spectacular cannot infer: the error responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every API error."""
+
+    detail = serializers.CharField(help_text="What went wrong, for a person.")
+    code = serializers.CharField(
+        help_text="A stable machine code: invalid, not_found, permission_denied, "
+        "not_authenticated, conflict, precondition_failed, throttled, "
+        "unsupported_media_type, parse_error, database_unavailable, …"
+    )
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per field or query parameter; empty when the error "
+        "is not about one.",
+    )
+
+
+READ_ERRORS = {
+    "400": "A query parameter is malformed; `errors` names it.",
+    "429": "Too many requests; retry after the Retry-After header's seconds.",
+    "503": "The database is unavailable; retry shortly.",
+}
+DETAIL_ERRORS = {"404": "No such record."}
+WRITE_ERRORS = {
+    "400": "The body is invalid; `errors` names each bad field.",
+    "401": "Not authenticated: send Authorization: Token <key>.",
+    "403": "Authenticated, but without the permission for this change.",
+    "409": "The change breaks a rule of the stored data (a duplicate, a "
+    "record still referred to, or a concurrent change).",
+    "415": "The body is not JSON.",
+}
+CONDITIONAL_ERRORS = {"412": "If-Match names an older version; nothing changed."}
+
+
+class TrackerAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        for status_code, description in self._error_statuses().items():
+            if status_code not in responses:
+                response = self._get_response_for_code(
+                    ErrorSerializer, status_code, direction=direction
+                )
+                response["description"] = description
+                responses[status_code] = response
+        return responses
+
+    def _error_statuses(self) -> dict[str, str]:
+        method = self.method.upper()
+        statuses = dict(READ_ERRORS)
+        is_detail = "{" in self.path
+        if is_detail:
+            statuses |= DETAIL_ERRORS
+        if method in {"POST", "PUT", "PATCH", "DELETE"}:
+            statuses |= WRITE_ERRORS
+        if method in {"PUT", "PATCH", "DELETE"}:
+            statuses |= CONDITIONAL_ERRORS
+        if method == "DELETE":
+            statuses.pop("415")
+            statuses["400"] = "If-Match is malformed."
+        return statuses

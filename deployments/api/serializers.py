@@ -1,0 +1,194 @@
+"""Representations of the records. Reads are flat (a spreadsheet can take them
+as they are) and name nations by code with their name beside it; writes name
+nations by code and sources by id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from rest_framework import serializers
+
+from deployments.models import Intention, Nation, Source, TroopCount
+
+
+class NationCodeField(serializers.SlugRelatedField):
+    """A nation, written and read as its code."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Nation.objects.all())
+        super().__init__(slug_field="code", **kwargs)
+
+
+class ModelRulesMixin:
+    """Runs the model's own ``clean()`` so the API enforces the same rules as
+    the admin and imports (e.g. a destination that is the host)."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)  # type: ignore[misc]
+        model: type[models.Model] = self.Meta.model  # type: ignore[attr-defined]
+        candidate = model()
+        instance = getattr(self, "instance", None)
+        if instance is not None:  # a partial update keeps the other fields
+            for field in model._meta.concrete_fields:
+                setattr(candidate, field.attname, getattr(instance, field.attname))
+        for name, value in attrs.items():
+            setattr(candidate, name, value)
+        try:
+            candidate.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from None
+        return attrs
+
+
+class NationSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Nation
+        fields = ["code", "name", "kind", "version"]
+        read_only_fields = ["version"]
+
+
+class SourceSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "title", "publisher", "published_on", "url", "version"]
+        read_only_fields = ["version"]
+
+
+class SourcedSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    """Shared read-only columns: nation and host names, the source's details."""
+
+    nation = NationCodeField()
+    nation_name = serializers.CharField(source="nation.name", read_only=True)
+    host = NationCodeField()
+    host_name = serializers.CharField(source="host.name", read_only=True)
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
+    source_title = serializers.CharField(source="source.title", read_only=True)
+    source_publisher = serializers.CharField(source="source.publisher", read_only=True)
+    source_published_on = serializers.DateField(
+        source="source.published_on", read_only=True
+    )
+    source_url = serializers.URLField(source="source.url", read_only=True)
+
+
+SOURCE_COLUMNS = [
+    "source",
+    "source_title",
+    "source_publisher",
+    "source_published_on",
+    "source_url",
+]
+
+
+class TroopCountSerializer(SourcedSerializer):
+    troops_display = serializers.CharField(source="display_troops", read_only=True)
+
+    class Meta:
+        model = TroopCount
+        fields = [
+            "id",
+            "nation",
+            "nation_name",
+            "host",
+            "host_name",
+            "troops",
+            "precision",
+            "troops_display",
+            "figure_text",
+            "counted_on",
+            *SOURCE_COLUMNS,
+            "excerpt",
+            "version",
+        ]
+        read_only_fields = ["version"]
+
+
+class IntentionSerializer(SourcedSerializer):
+    destination = NationCodeField(required=False, allow_null=True)
+    destination_name = serializers.CharField(
+        source="destination.name", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Intention
+        fields = [
+            "id",
+            "nation",
+            "nation_name",
+            "host",
+            "host_name",
+            "stance",
+            "temporary",
+            "troops_affected",
+            "destination",
+            "destination_name",
+            "destination_note",
+            "speaker",
+            "speaker_role",
+            "stated_on",
+            "reported_on",
+            "quote",
+            *SOURCE_COLUMNS,
+            "standing",
+            "standing_changed_on",
+            "standing_note",
+            "version",
+        ]
+        read_only_fields = ["version"]
+
+
+class StatusRowSerializer(serializers.Serializer):
+    """One row of the derived status: a nation's troops in one host country."""
+
+    nation = serializers.CharField(source="nation.code")
+    nation_name = serializers.CharField(source="nation.name")
+    nation_kind = serializers.CharField(source="nation.kind")
+    host = serializers.CharField(source="host.code")
+    host_name = serializers.CharField(source="host.name")
+    troops = serializers.IntegerField(allow_null=True)
+    troops_precision = serializers.ChoiceField(
+        choices=TroopCount._meta.get_field("precision").choices, allow_null=True
+    )
+    troops_display = serializers.CharField()
+    troops_as_of = serializers.DateField(allow_null=True)
+    troops_source = serializers.IntegerField(source="troops_source.pk", allow_null=True)
+    troops_source_title = serializers.CharField(
+        source="troops_source.title", allow_null=True
+    )
+    troops_excerpt = serializers.CharField(
+        source="troop_count.excerpt", allow_null=True
+    )
+    stance = serializers.ChoiceField(
+        choices=Intention._meta.get_field("stance").choices, allow_null=True
+    )
+    temporary = serializers.BooleanField(source="intention.temporary", allow_null=True)
+    troops_affected = serializers.IntegerField(
+        source="intention.troops_affected", allow_null=True
+    )
+    destination = serializers.CharField(
+        source="intention.destination.code", allow_null=True
+    )
+    destination_note = serializers.CharField(
+        source="intention.destination_note", allow_null=True
+    )
+    stated_by = serializers.CharField(source="intention.speaker", allow_null=True)
+    stated_by_role = serializers.CharField(
+        source="intention.speaker_role", allow_null=True
+    )
+    stated_on = serializers.DateField(source="intention.stated_on", allow_null=True)
+    reported_on = serializers.DateField(source="intention.reported_on", allow_null=True)
+    standing = serializers.ChoiceField(
+        source="intention.standing",
+        choices=Intention._meta.get_field("standing").choices,
+        allow_null=True,
+    )
+    quote = serializers.CharField(source="intention.quote", allow_null=True)
+    intention_source = serializers.IntegerField(
+        source="intention_source.pk", allow_null=True
+    )
+    intention_source_title = serializers.CharField(
+        source="intention_source.title", allow_null=True
+    )

@@ -1,0 +1,188 @@
+"""API views: thin viewsets over the models, and the derived status.
+
+Writes are conditional: detail responses carry an ETag naming the record's
+version; a PUT, PATCH or DELETE with an If-Match that no longer matches
+answers 412 and changes nothing. If-Match is optional (spreadsheets and
+simple scripts may not send it); without it a write still never overwrites a
+change it did not start from: one that lands mid-request answers 409.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from deployments.api import filters, serializers
+from deployments.api.errors import Conflict, PreconditionFailed
+from deployments.api.queries import StatusQuery
+from deployments.models import Intention, Nation, Source, TroopCount, VersionConflict
+from deployments.status import current_status
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag of the version this change starts from; a stale one "
+    "answers 412 and changes nothing. Optional.",
+)
+
+
+def etag_for(version: int) -> str:
+    return f'"v{version}"'
+
+
+class JSONErrorsMixin:
+    """Errors are JSON even when the client asked for CSV."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        request = self.request  # type: ignore[attr-defined]
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+    def get_renderer_context(self) -> dict[str, Any]:
+        context = super().get_renderer_context()  # type: ignore[misc]
+        # CSV columns in the serializer's order, not sorted by name.
+        serializer_class = self.get_serializer_class()  # type: ignore[attr-defined]
+        context["header"] = list(serializer_class().fields)
+        return context
+
+
+@extend_schema_view(
+    update=extend_schema(parameters=[IF_MATCH]),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
+    destroy=extend_schema(parameters=[IF_MATCH]),
+)
+class VersionedModelViewSet(JSONErrorsMixin, viewsets.ModelViewSet):
+    """CRUD with ETag / If-Match on every record."""
+
+    def expected_version(self) -> int | None:
+        header = self.request.headers.get("If-Match")
+        if header is None or header.strip() == "*":
+            return None
+        tags = [tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")]
+        versions = [
+            int(tag[1:]) for tag in tags if tag[:1] == "v" and tag[1:].isdigit()
+        ]
+        if len(versions) != 1:
+            raise PreconditionFailed(
+                'If-Match must be one ETag from this API, like "v3".'
+            )
+        return versions[0]
+
+    def get_object(self) -> Any:
+        record = super().get_object()
+        expected = (
+            self.expected_version()
+            if self.request.method
+            not in (
+                "GET",
+                "HEAD",
+                "OPTIONS",
+            )
+            else None
+        )
+        if expected is not None and expected != record.version:
+            raise PreconditionFailed()
+        return record
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag_for(response.data["version"])
+        return response
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = etag_for(response.data["version"])
+        return response
+
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        expected = self.expected_version()
+        if expected is not None:
+            serializer.instance.version = expected
+        try:
+            serializer.save()
+        except VersionConflict:
+            if expected is not None:
+                raise PreconditionFailed() from None
+            raise Conflict(
+                "The record changed while this request was being handled; "
+                "fetch it again and retry."
+            ) from None
+
+    def perform_destroy(self, instance: Any) -> None:
+        try:
+            instance.delete(expected_version=self.expected_version())
+        except VersionConflict:
+            raise PreconditionFailed() from None
+
+
+class NationViewSet(VersionedModelViewSet):
+    """Nations and alliances, looked up by code (``/api/nations/USA/``)."""
+
+    serializer_class = serializers.NationSerializer
+    filterset_class = filters.NationFilter
+    lookup_field = "code"
+    lookup_value_regex = "[A-Z]{2,8}"
+
+    def get_queryset(self) -> QuerySet[Nation]:
+        return Nation.objects.order_by("name")
+
+
+class SourceViewSet(VersionedModelViewSet):
+    """Published reports that figures and statements cite."""
+
+    serializer_class = serializers.SourceSerializer
+    filterset_class = filters.SourceFilter
+
+    def get_queryset(self) -> QuerySet[Source]:
+        return Source.objects.order_by("-published_on", "id")
+
+
+class TroopCountViewSet(VersionedModelViewSet):
+    """Dated, sourced troop figures, newest first."""
+
+    serializer_class = serializers.TroopCountSerializer
+    filterset_class = filters.TroopCountFilter
+
+    def get_queryset(self) -> QuerySet[TroopCount]:
+        return TroopCount.objects.select_related("nation", "host", "source").order_by(
+            "-counted_on", "-id"
+        )
+
+
+class IntentionViewSet(VersionedModelViewSet):
+    """Dated, sourced statements of what a nation will do, newest first."""
+
+    serializer_class = serializers.IntentionSerializer
+    filterset_class = filters.IntentionFilter
+
+    def get_queryset(self) -> QuerySet[Intention]:
+        return Intention.objects.select_related(
+            "nation", "host", "destination", "source"
+        ).order_by("-reported_on", "-id")
+
+
+@extend_schema(parameters=[StatusQuery])
+class StatusView(JSONErrorsMixin, generics.ListAPIView):
+    """The derived status: per nation and host country, the latest troop count
+    and the latest statement that has not been retracted, optionally as known
+    on a past date (``as_of``). Read-only; the same derivation as the pages."""
+
+    serializer_class = serializers.StatusRowSerializer
+    permission_classes = [AllowAny]
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> list[Any]:  # type: ignore[override]
+        query = StatusQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return current_status(**query.status_filters())
