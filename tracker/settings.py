@@ -284,6 +284,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Hashed, compressed file names need `collectstatic` first; turn this off where
 # static files are served straight from the apps (local use and the tests).
 STATIC_MANIFEST = envbool("STATIC_MANIFEST", not DEBUG)
+# Without collected files, whitenoise serves them from the apps directly.
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -126,7 +126,12 @@ class IntentionFilter(SourcedRecordFilter):
     destination = CodeInFilter(field_name="destination__code")
     stance = ChoiceInFilter(choices=Stance.choices)
     standing = ChoiceInFilter(choices=Standing.choices)
-    temporary = filters.BooleanFilter()
+    # Strict true/false: django-filter's BooleanFilter would quietly ignore
+    # "perhaps" instead of saying it is wrong.
+    temporary = filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+    )
     speaker = filters.CharFilter(lookup_expr="icontains", max_length=200)
     stated_after = filters.DateFilter(field_name="stated_on", lookup_expr="gte")
     stated_before = filters.DateFilter(field_name="stated_on", lookup_expr="lte")

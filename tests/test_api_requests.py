@@ -1,0 +1,67 @@
+"""Malformed requests get a clear 4xx JSON answer and change nothing."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from deployments.models import Nation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_malformed_json_is_a_400(editor_client: APIClient) -> None:
+    response = editor_client.post(
+        "/api/nations/", '{"code": "GBR", ', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert not Nation.objects.exists()
+
+
+def test_form_encoded_body_is_a_415(editor_client: APIClient) -> None:
+    response = editor_client.post(
+        "/api/nations/", {"code": "GBR", "name": "UK", "kind": "state"}
+    )
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert not Nation.objects.exists()
+
+
+def test_body_that_is_not_an_object_is_a_400(editor_client: APIClient) -> None:
+    response = editor_client.post("/api/nations/", [1, 2], format="json")
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()["errors"]
+
+
+def test_unknown_fields_are_ignored_not_stored(editor_client: APIClient) -> None:
+    response = editor_client.post(
+        "/api/nations/",
+        {"code": "GBR", "name": "UK", "kind": "state", "version": 99, "admin": True},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert Nation.objects.get().version == 1
+
+
+def test_method_not_allowed_is_json(api_client: APIClient) -> None:
+    response = api_client.delete("/api/status/")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def nation_code(index: int) -> str:
+    """NAAAA, NAAAB, ...: valid codes (letters only) for many nations."""
+    return "N" + "".join("ABCDEFGHIJ"[int(digit)] for digit in f"{index:04d}")
+
+
+def test_pages_default_to_50_and_stop_at_1000(api_client: APIClient) -> None:
+    Nation.objects.bulk_create(
+        Nation(code=nation_code(index), name=f"Nation {index}") for index in range(1005)
+    )
+    first = api_client.get("/api/nations/").json()
+    assert (first["count"], len(first["results"])) == (1005, 50)
+    assert first["next"].endswith("page=2")
+    capped = api_client.get("/api/nations/?page_size=5000").json()
+    assert len(capped["results"]) == 1000  # page_size is capped, not refused
+    assert api_client.get("/api/nations/?page=999").status_code == 404
