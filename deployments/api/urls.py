@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from deployments.api import views
+from deployments.api.history import ChangesView
 
 router = DefaultRouter()
 router.register("nations", views.NationViewSet, basename="nation")
@@ -14,6 +15,7 @@ router.register("intentions", views.IntentionViewSet, basename="intention")
 
 urlpatterns = [
     path("status/", views.StatusView.as_view(), name="api-status"),
+    path("changes/", ChangesView.as_view(), name="api-changes"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file of its own,
     # so the page needs no inline script under the content security policy.

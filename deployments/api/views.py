@@ -15,6 +15,8 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -23,6 +25,7 @@ from rest_framework.serializers import BaseSerializer
 
 from deployments.api import filters, serializers
 from deployments.api.errors import Conflict, PreconditionFailed
+from deployments.api.history import VersionSerializer, history_of
 from deployments.api.queries import StatusQuery
 from deployments.models import Intention, Nation, Source, TroopCount, VersionConflict
 from deployments.status import current_status
@@ -94,6 +97,22 @@ class VersionedModelViewSet(JSONErrorsMixin, viewsets.ModelViewSet):
         if expected is not None and expected != record.version:
             raise PreconditionFailed()
         return record
+
+    @extend_schema(responses=VersionSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def history(self, request: Request, **kwargs: Any) -> Response:
+        """Every version of this record, newest first, with who made each
+        change and what changed; also for a record that has been deleted."""
+        model = self.get_queryset().model
+        value = kwargs[self.lookup_url_kwarg or self.lookup_field]
+        # In the history table "pk" is the version's own id, not the record's.
+        field = (
+            model._meta.pk.attname if self.lookup_field == "pk" else self.lookup_field
+        )
+        versions = history_of(model, {field: value})
+        if not versions:
+            raise NotFound()
+        return Response(VersionSerializer(versions, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
