@@ -11,7 +11,11 @@ pytestmark = pytest.mark.django_db
 def test_unknown_api_url_is_a_json_404(client: Client) -> None:
     response = client.get("/api/no-such-thing/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found.", "code": "not_found"}
+    assert response.json() == {
+        "detail": "Not found.",
+        "code": "not_found",
+        "errors": {},
+    }
 
 
 def test_unknown_page_is_an_html_404(client: Client) -> None:

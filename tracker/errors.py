@@ -17,7 +17,8 @@ def _is_api(request: HttpRequest) -> bool:
 
 
 def _error(detail: str, code: str, status: int) -> JsonResponse:
-    return JsonResponse({"detail": detail, "code": code}, status=status)
+    # The same shape as the API's own errors (deployments.api.errors).
+    return JsonResponse({"detail": detail, "code": code, "errors": {}}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

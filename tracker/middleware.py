@@ -37,6 +37,7 @@ class DatabaseUnavailableMiddleware:
         body = {
             "detail": "The database is unavailable; try again shortly.",
             "code": "database_unavailable",
+            "errors": {},
         }
         if request.path.startswith("/api/") or "json" in request.headers.get(
             "Accept", ""
