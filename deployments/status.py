@@ -285,3 +285,60 @@ def status_changes(limit: int = 50) -> list[StatusChange]:
             changes.append(StatusChange("stance", intention, before, after))
     changes.sort(key=lambda change: (change.changed_on, change.record.pk), reverse=True)
     return changes[:limit]
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    """Totals over status rows, as the status page's totals line shows them."""
+
+    known_troops: int
+    rows_with_known_troops: int
+    nations_per_stance: dict[str, int]
+    approximate_figures: int
+    estimated_figures: int
+
+
+def summarize(rows: Iterable[StatusRow]) -> StatusSummary:
+    """Totals of the given rows; a nation counts once per stance it holds."""
+    rows = list(rows)
+    nations_by_stance: dict[str, set[int]] = {}
+    for row in rows:
+        if row.stance:
+            nations_by_stance.setdefault(row.stance, set()).add(row.nation.pk)
+    known = [row.troops for row in rows if row.troops is not None]
+    return StatusSummary(
+        known_troops=sum(known),
+        rows_with_known_troops=len(known),
+        nations_per_stance={
+            stance: len(nations_by_stance[stance])
+            for stance in Stance.values
+            if stance in nations_by_stance
+        },
+        approximate_figures=sum(row.troops_precision == "approximate" for row in rows),
+        estimated_figures=sum(row.troops_precision == "estimated" for row in rows),
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A troop count or a statement in a nation's history."""
+
+    on: datetime.date
+    record: TroopCount | Intention
+
+    @property
+    def is_count(self) -> bool:
+        return isinstance(self.record, TroopCount)
+
+
+def nation_timeline(nation: Nation) -> list[TimelineEntry]:
+    """Every count and statement about ``nation``'s troops, oldest first,
+    retracted and disputed statements included. Two queries."""
+    counts = TroopCount.objects.filter(nation=nation).select_related("host", "source")
+    intentions = Intention.objects.filter(nation=nation).select_related(
+        "host", "destination", "source"
+    )
+    entries = [TimelineEntry(count.counted_on, count) for count in counts]
+    entries += [TimelineEntry(intention.said_on, intention) for intention in intentions]
+    entries.sort(key=lambda entry: (entry.on, not entry.is_count, entry.record.pk))
+    return entries

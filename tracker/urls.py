@@ -20,4 +20,5 @@ urlpatterns = [
     path("api/", include("deployments.api.urls")),
     path("feeds/status.atom", StatusChangesFeed(), name="status-feed"),
     path("healthz", healthz, name="healthz"),
+    path("", include("deployments.urls")),
 ]

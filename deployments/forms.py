@@ -1,0 +1,89 @@
+"""The status page's filters, read from the query string and validated."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from deployments.models import Nation, Stance
+from deployments.status import StatusRow
+
+# Sort keys of the status table: name -> (label, key). Rows without a value
+# sort last whichever way the column is sorted.
+SORT_COLUMNS: dict[str, tuple[str, Callable[[StatusRow], Any]]] = {
+    "nation": ("Nation", lambda row: row.nation.name),
+    "host": ("Host country", lambda row: row.host.name),
+    "troops": ("Troops", lambda row: row.troops),
+    "as_of": ("Figure dated", lambda row: row.troops_as_of),
+    "stance": (
+        "Stance",
+        lambda row: row.intention and row.intention.get_stance_display(),
+    ),
+    "stated": ("Statement", lambda row: row.intention and row.intention.said_on),
+}
+SORT_CHOICES = [("", "Nation")] + [
+    (f"{prefix}{name}", f"{label}{suffix}")
+    for name, (label, _) in SORT_COLUMNS.items()
+    for prefix, suffix in (("", " ↑"), ("-", " ↓"))
+]
+
+
+class StatusFilterForm(forms.Form):
+    host = forms.ChoiceField(required=False, label="Host country")
+    stance = forms.ChoiceField(
+        required=False, choices=[("", "Any stance"), *Stance.choices]
+    )
+    kind = forms.ChoiceField(
+        required=False,
+        label="Nation kind",
+        choices=[("", "States and alliances"), *Nation.Kind.choices],
+    )
+    as_of = forms.DateField(
+        required=False,
+        label="As of",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The status as known on this date.",
+    )
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        hosts = (
+            Nation.objects.filter(
+                Q(hosted_troop_counts__isnull=False)
+                | Q(hosted_intentions__isnull=False)
+            )
+            .distinct()
+            .order_by("name")
+            .values_list("code", "name")
+        )
+        self.fields["host"].choices = [("", "All host countries"), *hosts]
+
+    def clean_as_of(self) -> datetime.date | None:
+        as_of = self.cleaned_data["as_of"]
+        if as_of is not None and as_of.year < 1900:
+            raise forms.ValidationError("Pick a date from 1900 on.")
+        return as_of
+
+    def status_filters(self) -> dict[str, Any]:
+        """Keyword arguments for status.current_status()."""
+        data = self.cleaned_data
+        return {
+            "as_of": data.get("as_of"),
+            "host_codes": [data["host"]] if data.get("host") else None,
+            "stances": [data["stance"]] if data.get("stance") else None,
+            "nation_kinds": [data["kind"]] if data.get("kind") else None,
+        }
+
+    def sort_rows(self, rows: list[StatusRow]) -> list[StatusRow]:
+        sort = self.cleaned_data.get("sort") or "nation"
+        name = sort.removeprefix("-")
+        key = SORT_COLUMNS[name][1]
+        with_value = [row for row in rows if key(row) is not None]
+        without_value = [row for row in rows if key(row) is None]
+        with_value.sort(key=key, reverse=sort.startswith("-"))
+        return with_value + without_value

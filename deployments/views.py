@@ -1,0 +1,132 @@
+"""The pages: the status table and each nation's timeline."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from deployments.charts import troop_chart
+from deployments.forms import SORT_COLUMNS, StatusFilterForm
+from deployments.models import Nation, Stance
+from deployments.status import StatusRow, current_status, nation_timeline, summarize
+
+CSV_COLUMNS = [
+    "Nation",
+    "Nation code",
+    "Host country",
+    "Host code",
+    "Troops",
+    "Precision",
+    "Figure as worded",
+    "Figure dated",
+    "Stance",
+    "Temporary",
+    "Destination",
+    "Stated by",
+    "Role",
+    "Stated on",
+    "Reported on",
+    "Standing",
+    "Quote",
+    "Count source",
+    "Statement source",
+]
+
+
+def filtered_rows(form: StatusFilterForm) -> list[StatusRow]:
+    return form.sort_rows(current_status(**form.status_filters()))
+
+
+def status_page(request: HttpRequest) -> HttpResponse:
+    form = StatusFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "deployments/status.html", {"form": form}, status=400)
+    rows = filtered_rows(form)
+    return render(
+        request,
+        "deployments/status.html",
+        {
+            "form": form,
+            "rows": rows,
+            "summary": summarize(rows),
+            "chart": troop_chart(rows),
+            "stances": Stance,
+            "sort_links": sort_links(form.cleaned_data.get("sort") or "nation"),
+        },
+    )
+
+
+def sort_links(current: str) -> list[dict[str, str | None]]:
+    """Each column's header link: a second click on a column reverses it."""
+    links = []
+    for name, (label, _) in SORT_COLUMNS.items():
+        aria_sort = None
+        next_sort = name
+        if current == name:
+            aria_sort, next_sort = "ascending", f"-{name}"
+        elif current == f"-{name}":
+            aria_sort = "descending"
+        links.append(
+            {"name": name, "label": label, "next": next_sort, "aria_sort": aria_sort}
+        )
+    return links
+
+
+def status_csv(request: HttpRequest) -> HttpResponse:
+    """Exactly the rows the status page shows for the same query string."""
+    form = StatusFilterForm(request.GET)
+    if not form.is_valid():
+        message = "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()
+        )
+        return HttpResponse(message, status=400, content_type="text/plain")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="troop-status.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for row in filtered_rows(form):
+        intention = row.intention
+        count = row.troop_count
+        writer.writerow(
+            [
+                row.nation.name,
+                row.nation.code,
+                row.host.name,
+                row.host.code,
+                "" if row.troops is None else row.troops,
+                count.get_precision_display() if count else "",
+                count.figure_text if count else "",
+                count.counted_on.isoformat() if count else "",
+                intention.get_stance_display() if intention else "",
+                ("yes" if intention.temporary else "no") if intention else "",
+                intention.destination.code
+                if intention and intention.destination
+                else "",
+                intention.speaker if intention else "",
+                intention.speaker_role if intention else "",
+                intention.stated_on.isoformat()
+                if intention and intention.stated_on
+                else "",
+                intention.reported_on.isoformat() if intention else "",
+                intention.get_standing_display() if intention else "",
+                intention.quote if intention else "",
+                str(count.source) if count else "",
+                str(intention.source) if intention else "",
+            ]
+        )
+    return response
+
+
+def nation_page(request: HttpRequest, code: str) -> HttpResponse:
+    nation = get_object_or_404(Nation, code=code)
+    return render(
+        request,
+        "deployments/nation.html",
+        {
+            "nation": nation,
+            "rows": current_status(nation_codes=[nation.code]),
+            "timeline": nation_timeline(nation),
+        },
+    )

@@ -1,0 +1,223 @@
+"""The status page and the nation pages, as a reader gets them."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+
+from deployments.models import Precision, Stance, Standing
+from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article() -> None:
+    call_command("loaddata", "nations", "article_2020_01_08", verbosity=0)
+
+
+def table_rows(html: str) -> list[str]:
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    return body.split("<tr>")[1:]
+
+
+def test_status_page_shows_figures_as_people_write_them(
+    client: Client, article: None
+) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert len(table_rows(html)) == 7
+    for shown in ("~5,200", "est. 500", "~1,000", "unknown"):
+        assert shown in html
+    assert (
+        '<span class="badge stance-partial_withdrawal">Partial withdrawal</span>'
+        in html
+    )
+    assert '<span class="marker">temporary</span>' in html  # NATO
+    assert "<caption>" in html and 'scope="col"' in html and 'scope="row"' in html
+
+
+def test_quotes_and_sources_are_on_the_page(client: Client, article: None) -> None:
+    html = client.get("/").text
+    assert "We are not leaving Iraq." in html
+    assert "<details><summary>Quote</summary>" in html
+    assert "Iran fires missiles at US troop bases in Iraq" in html
+
+
+def test_retracted_statement_never_drives_a_row(client: Client, article: None) -> None:
+    html = client.get("/").text
+    assert "William Seely" not in html
+    us_row = next(row for row in table_rows(html) if "United States" in row)
+    assert "Staying" in us_row and "Mark Esper" in us_row
+
+
+def test_totals_line(client: Client, article: None) -> None:
+    html = client.get("/").text
+    assert "<strong>6,700</strong> troops with a known count" in html
+    assert "3 nations" in html  # staying: USA, ITA, FRA
+    assert "2 approximate and 1 estimated" in html
+
+
+def test_chart_is_inline_svg_described_for_screen_readers(
+    client: Client, article: None
+) -> None:
+    html = client.get("/").text
+    svg = html.split("<svg")[1].split("</svg>")[0]
+    assert 'role="img"' in svg
+    assert "<title" in svg and "<desc" in svg
+    assert "United States in Iraq: ~5,200 troops, staying." in svg
+    assert svg.count("<rect") == 3  # only rows with a known number
+    assert "4 rows have no known number" in html
+
+
+def test_filters_narrow_the_table_and_stay_in_the_url(
+    client: Client, article: None
+) -> None:
+    html = client.get("/?stance=repositioning&kind=state").text
+    rows = table_rows(html)
+    assert sorted(r.split('">')[2].split("<")[0] for r in rows) == [
+        "Germany",
+        "Romania",
+    ]
+    assert 'href="/status.csv?stance=repositioning&amp;kind=state"' in html
+    assert 'option value="repositioning" selected' in html
+
+
+def test_as_of_shows_what_was_known_then(client: Client) -> None:
+    canada = NationFactory(code="CAN", name="Canada")
+    TroopCountFactory(nation=canada, troops=500, counted_on="2020-01-03")
+    TroopCountFactory(nation=canada, troops=350, counted_on="2020-01-10")
+    IntentionFactory(nation=canada, stance=Stance.STAYING, reported_on="2020-01-03")
+    IntentionFactory(nation=canada, stance=Stance.WITHDRAWING, reported_on="2020-01-09")
+    html = client.get("/?as_of=2020-01-05").text
+    assert "as known on 5 January 2020" in html
+    (row,) = table_rows(html)
+    assert "500" in row and "350" not in row and "Staying" in row
+
+
+def test_sorting_by_troops_descending(client: Client) -> None:
+    for code, troops in (("AAA", 10), ("BBB", 30), ("CCC", 20)):
+        TroopCountFactory(nation__code=code, troops=troops, precision=Precision.EXACT)
+    TroopCountFactory(nation__code="DDD", troops=None, precision=Precision.UNKNOWN)
+    html = client.get("/?sort=-troops").text
+    order = [row.split('class="code">')[1][:3] for row in table_rows(html)]
+    assert order == ["BBB", "CCC", "AAA", "DDD"]  # unknown last
+    assert 'aria-sort="descending"' in html
+    assert 'href="?sort=troops"' in html  # a second click reverses
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "as_of=2020-13-45",
+        "stance=fleeing",
+        "kind=empire",
+        "host=ATLANTIS",
+        "sort=quote",
+    ],
+)
+def test_bad_filter_is_a_400_page_saying_what_is_wrong(
+    client: Client, article: None, query: str
+) -> None:
+    response = client.get(f"/?{query}")
+    assert response.status_code == 400
+    assert "Some filters could not be used" in response.text
+    assert "<tbody>" not in response.text
+
+
+def test_csv_download_has_exactly_the_rows_shown(client: Client, article: None) -> None:
+    response = client.get("/status.csv?stance=staying&sort=-troops")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    table = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["Nation code"] for row in table] == ["USA", "ITA", "FRA"]
+    assert table[0]["Troops"] == "5200"
+    assert table[0]["Stated by"] == "Mark Esper"
+    assert client.get("/status.csv?as_of=never").status_code == 400
+
+
+def test_nation_page_shows_status_and_full_timeline(
+    client: Client, article: None
+) -> None:
+    response = client.get("/nations/USA/")
+    assert response.status_code == 200
+    html = response.text
+    assert "~5,200" in html
+    timeline = html.split('class="timeline"')[1]
+    assert timeline.index("6 January 2020") < timeline.index("8 January 2020")
+    # The retracted letter is shown, struck through, with the reason.
+    assert '<span class="marker marker-retracted">retracted</span>' in timeline
+    assert "<del>Then on Monday, a letter emerged" in timeline
+    assert "mistakenly released draft" in timeline
+
+
+def test_disputed_statement_is_marked(client: Client) -> None:
+    intention = IntentionFactory(
+        nation__code="CAN",
+        standing=Standing.DISPUTED,
+        standing_note="Ottawa denied it.",
+    )
+    html = client.get(f"/nations/{intention.nation.code}/").text
+    assert "Disputed" in html and "Ottawa denied it." in html
+
+
+def test_unknown_nation_is_a_404(client: Client) -> None:
+    assert client.get("/nations/XYZ/").status_code == 404
+
+
+def test_user_text_is_escaped(client: Client) -> None:
+    IntentionFactory(
+        nation__code="CAN", quote='<script>alert("x")</script>', speaker="<b>Bold</b>"
+    )
+    html = client.get("/").text
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;" in html and "&lt;b&gt;Bold&lt;/b&gt;" in html
+
+
+def make_world(nations: int) -> None:
+    kuwait = NationFactory(code="KWT", name="Kuwait")
+    for _ in range(nations):
+        count = TroopCountFactory()
+        IntentionFactory(nation=count.nation, destination=kuwait)
+        IntentionFactory(nation=count.nation, standing=Standing.RETRACTED)
+
+
+@pytest.mark.parametrize("nations", [1, 12])
+def test_status_page_query_count_is_fixed(
+    client: Client, nations: int, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    make_world(nations)
+    # 1. host countries for the filter; 2. latest counts; 3. latest statements
+    with django_assert_num_queries(3):
+        response = client.get("/")
+    assert len(table_rows(response.text)) == nations
+
+
+@pytest.mark.parametrize("statements", [1, 12])
+def test_nation_page_query_count_is_fixed(
+    client: Client, statements: int, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    count = TroopCountFactory(nation__code="CAN")
+    for _ in range(statements):
+        IntentionFactory(nation=count.nation)
+    # 1. the nation; 2-3. its status (counts, statements); 4-5. its timeline
+    with django_assert_num_queries(5):
+        response = client.get("/nations/CAN/")
+    assert response.text.count('<li class="entry') == statements + 1
+
+
+@pytest.mark.parametrize("nations", [1, 12])
+def test_csv_query_count_is_fixed(
+    client: Client, nations: int, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    make_world(nations)
+    # 1. host countries for the form; 2. latest counts; 3. latest statements
+    with django_assert_num_queries(3):
+        response = client.get("/status.csv")
+    assert len(response.content.decode().strip().splitlines()) == nations + 1
