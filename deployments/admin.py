@@ -97,13 +97,27 @@ class VersionCheckedAdminMixin:
             return HttpResponseRedirect(request.get_full_path())
 
 
+LONG_TEXT_FIELDS = {"quote", "excerpt", "standing_note"}
+
+
+class LongTextMixin:
+    """Quotes and excerpts get a text box, not a one-line input."""
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        if db_field.name in LONG_TEXT_FIELDS:
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+
+
 class SpreadsheetMixin(ImportExportMixin):
     """Import and export in the formats analysts use."""
 
     formats = [CSV, XLSX, JSON]
 
 
-class TroopCountInline(admin.TabularInline):
+class TroopCountInline(LongTextMixin, admin.TabularInline):
     model = TroopCount
     form = VersionCheckedForm
     fk_name = "nation"
@@ -123,7 +137,7 @@ class TroopCountInline(admin.TabularInline):
     show_change_link = True
 
 
-class IntentionInline(admin.StackedInline):
+class IntentionInline(LongTextMixin, admin.StackedInline):
     model = Intention
     form = VersionCheckedForm
     fk_name = "nation"
@@ -203,7 +217,9 @@ class SourceAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
 
 
 @admin.register(TroopCount)
-class TroopCountAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin):
+class TroopCountAdmin(
+    LongTextMixin, VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
+):
     resource_classes = [TroopCountResource]
     list_display = [
         "nation",
@@ -230,7 +246,9 @@ class TroopCountAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryA
 
 
 @admin.register(Intention)
-class IntentionAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin):
+class IntentionAdmin(
+    LongTextMixin, VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
+):
     resource_classes = [IntentionResource]
     list_display = [
         "nation",

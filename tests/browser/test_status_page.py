@@ -1,0 +1,151 @@
+"""A reader's path through the tracker, in a real browser."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from deployments.models import Intention
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def article(transactional_db: None) -> None:
+    call_command("loaddata", "nations", "article_2020_01_08", verbosity=0)
+
+
+class PolicyWatch:
+    """Collects what the console says about the content security policy."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+        self.errors: list[str] = []
+
+    def on_console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.violations.append(message.text)
+        elif message.type == "error":
+            self.errors.append(message.text)
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[tuple[Any, PolicyWatch]]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    watch = PolicyWatch()
+    page.on("console", watch.on_console)
+    page.on("pageerror", lambda error: watch.errors.append(str(error)))
+    yield page, watch
+    context.close()
+
+
+def cell_texts(page: Any, column: int) -> list[str]:
+    return [
+        text.strip()
+        for text in page.locator(
+            f"table.status tbody tr > :nth-child({column})"
+        ).all_inner_texts()
+    ]
+
+
+def test_reader_checks_figures_filters_and_follows_a_nation(
+    live_server: Any, article: None, page: tuple[Any, PolicyWatch], screenshots: Path
+) -> None:
+    browser_page, watch = page
+    browser_page.goto(live_server.url + "/")
+
+    assert browser_page.locator("table.status tbody tr").count() == 7
+    troops = dict(
+        zip(cell_texts(browser_page, 1), cell_texts(browser_page, 3), strict=True)
+    )
+    assert troops["United States USA"] == "~5,200"
+    assert troops["Canada CAN"] == "est. 500"
+    assert troops["France FRA"] == "unknown"
+    us_row = browser_page.locator("table.status tbody tr", has_text="United States")
+    us_row.get_by_text("Quote").click()
+    assert us_row.locator("blockquote").is_visible()
+    assert "We are not leaving Iraq." in us_row.locator("blockquote").inner_text()
+    browser_page.screenshot(
+        path=str(screenshots / "status-desktop.png"), full_page=True
+    )
+
+    # Filter by stance, then look at the status as known the day before.
+    browser_page.select_option("#id_stance", "repositioning")
+    browser_page.click("button[type=submit]")
+    assert "stance=repositioning" in browser_page.url
+    assert sorted(cell_texts(browser_page, 1)) == [
+        "Germany DEU",
+        "North Atlantic Treaty Organization NATO",
+        "Romania ROU",
+    ]
+    browser_page.fill("#id_as_of", "2020-01-07")
+    browser_page.click("button[type=submit]")
+    assert "as_of=2020-01-07" in browser_page.url
+    assert "Nothing matches these filters" in browser_page.inner_text("table.status")
+
+    # Back to everything, and on to the United States' own page.
+    browser_page.goto(live_server.url + "/")
+    browser_page.click("text=United States")
+    assert browser_page.url.endswith("/nations/USA/")
+    retracted = browser_page.locator(".standing-retracted")
+    assert "mistakenly released draft" in retracted.inner_text()
+    assert retracted.locator("del").count() >= 1
+    browser_page.screenshot(path=str(screenshots / "nation-usa.png"), full_page=True)
+
+    assert watch.violations == []
+    assert watch.errors == []
+
+
+def test_page_reads_on_a_phone(
+    live_server: Any, article: None, browser: Any, screenshots: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(live_server.url + "/")
+    card = phone.locator("table.status tbody tr", has_text="Canada")
+    assert "est. 500" in card.inner_text()
+    # The table is laid out as cards: nothing wider than the screen.
+    page_width = phone.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 390
+    phone.screenshot(path=str(screenshots / "status-phone.png"), full_page=True)
+    context.close()
+
+
+def test_page_works_with_javascript_off(
+    live_server: Any, article: None, browser: Any
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/?stance=staying")
+    assert page.locator("table.status tbody tr").count() == 3
+    page.get_by_text("Quote").first.click()  # <details> needs no script
+    assert page.locator("blockquote").first.is_visible()
+    context.close()
+
+
+def test_admin_works_under_the_content_security_policy(
+    live_server: Any, article: None, page: tuple[Any, PolicyWatch], screenshots: Path
+) -> None:
+    User.objects.create_superuser("analyst", password="a-long-test-password")
+    browser_page, watch = page
+    browser_page.goto(live_server.url + "/admin/")
+    browser_page.fill("#id_username", "analyst")
+    browser_page.fill("#id_password", "a-long-test-password")
+    browser_page.click("input[type=submit]")
+    browser_page.goto(live_server.url + "/admin/deployments/nation/")
+    assert "~5,200 in IRQ" in browser_page.inner_text("#result_list")
+    letter = Intention.objects.get(speaker="William Seely")
+    browser_page.goto(
+        f"{live_server.url}/admin/deployments/intention/{letter.pk}/change/"
+    )
+    assert browser_page.locator("#id_quote").is_visible()
+    browser_page.screenshot(
+        path=str(screenshots / "admin-intention.png"), full_page=True
+    )
+    assert watch.violations == []
