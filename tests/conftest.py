@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -15,6 +17,14 @@ if TYPE_CHECKING:
 def _fast_password_hasher(settings: Settings) -> None:
     # Hashing with the production algorithm would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # API rate limits are counted in the cache; each test starts uncounted.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

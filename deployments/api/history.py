@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
+from deployments.api.responses import JSONErrorsMixin
 from deployments.models import Intention, Nation, Source, TroopCount
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -105,7 +106,7 @@ class ChangesQuery(serializers.Serializer):
 
 
 @extend_schema(parameters=[ChangesQuery])
-class ChangesView(generics.ListAPIView):
+class ChangesView(JSONErrorsMixin, generics.ListAPIView):
     """Everything created, changed or deleted after ``since``, oldest first,
     so that a client can keep a copy in sync."""
 

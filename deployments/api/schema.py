@@ -26,6 +26,7 @@ class ErrorSerializer(serializers.Serializer):
 
 READ_ERRORS = {
     "400": "A query parameter is malformed; `errors` names it.",
+    "406": "The format asked for (?format= or Accept) is not json or csv.",
     "429": "Too many requests; retry after the Retry-After header's seconds.",
     "503": "The database is unavailable; retry shortly.",
 }
@@ -42,6 +43,14 @@ CONDITIONAL_ERRORS = {"412": "If-Match names an older version; nothing changed."
 
 
 class TrackerAutoSchema(AutoSchema):
+    def get_auth(self) -> list[dict[str, Any]]:
+        auths = super().get_auth()
+        # Reading is open to anyone (DjangoModelPermissionsOrAnonReadOnly,
+        # which drf-spectacular does not know): say that no auth is needed.
+        if self.method.upper() in {"GET", "HEAD", "OPTIONS"} and {} not in auths:
+            auths.append({})
+        return auths
+
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for status_code, description in self._error_statuses().items():
@@ -59,6 +68,8 @@ class TrackerAutoSchema(AutoSchema):
         is_detail = "{" in self.path
         if is_detail:
             statuses |= DETAIL_ERRORS
+        elif method == "GET":
+            statuses["404"] = "The page number is past the last page."
         if method in {"POST", "PUT", "PATCH", "DELETE"}:
             statuses |= WRITE_ERRORS
         if method in {"PUT", "PATCH", "DELETE"}:

@@ -71,7 +71,11 @@ class SourcedSerializer(ModelRulesMixin, serializers.ModelSerializer):
     source_published_on = serializers.DateField(
         source="source.published_on", read_only=True
     )
-    source_url = serializers.URLField(source="source.url", read_only=True)
+    source_url = serializers.CharField(
+        source="source.url",
+        read_only=True,
+        help_text="The source's web address, or empty when it has none.",
+    )
 
 
 SOURCE_COLUMNS = [

@@ -18,7 +18,6 @@ from rest_framework import generics, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -27,6 +26,7 @@ from deployments.api import filters, serializers
 from deployments.api.errors import Conflict, PreconditionFailed
 from deployments.api.history import VersionSerializer, history_of
 from deployments.api.queries import StatusQuery
+from deployments.api.responses import JSONErrorsMixin
 from deployments.models import Intention, Nation, Source, TroopCount, VersionConflict
 from deployments.status import current_status
 
@@ -43,23 +43,6 @@ def etag_for(version: int) -> str:
     return f'"v{version}"'
 
 
-class JSONErrorsMixin:
-    """Errors are JSON even when the client asked for CSV."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        request = self.request  # type: ignore[attr-defined]
-        request.accepted_renderer = JSONRenderer()
-        request.accepted_media_type = "application/json"
-        return super().handle_exception(exc)  # type: ignore[misc]
-
-    def get_renderer_context(self) -> dict[str, Any]:
-        context = super().get_renderer_context()  # type: ignore[misc]
-        # CSV columns in the serializer's order, not sorted by name.
-        serializer_class = self.get_serializer_class()  # type: ignore[attr-defined]
-        context["header"] = list(serializer_class().fields)
-        return context
-
-
 @extend_schema_view(
     update=extend_schema(parameters=[IF_MATCH]),
     partial_update=extend_schema(parameters=[IF_MATCH]),
@@ -67,6 +50,9 @@ class JSONErrorsMixin:
 )
 class VersionedModelViewSet(JSONErrorsMixin, viewsets.ModelViewSet):
     """CRUD with ETag / If-Match on every record."""
+
+    # Ids are whole numbers; anything else is no such record (404).
+    lookup_value_regex = "[0-9]+"
 
     def expected_version(self) -> int | None:
         header = self.request.headers.get("If-Match")

@@ -1,0 +1,56 @@
+"""Behaviour shared by every API view's responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rest_framework_csv.renderers
+from django.http import Http404
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+
+class JSONErrorsMixin:
+    """Errors are JSON even when the client asked for CSV."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        request = self.request  # type: ignore[attr-defined]
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+    def get_renderer_context(self) -> dict[str, Any]:
+        context = super().get_renderer_context()  # type: ignore[misc]
+        # CSV columns in the serializer's order, not sorted by name.
+        serializer_class = self.get_serializer_class()  # type: ignore[attr-defined]
+        context["header"] = list(serializer_class().fields)
+        return context
+
+
+class TrackerContentNegotiation(DefaultContentNegotiation):
+    """An unknown ``?format=`` is 406 Not Acceptable, not DRF's bare 404."""
+
+    def filter_renderers(self, renderers: list[Any], format: str) -> list[Any]:
+        try:
+            return super().filter_renderers(renderers, format)
+        except Http404:
+            raise NotAcceptable(
+                f"Unknown format {format!r}: use json or csv."
+            ) from None
+
+
+class PaginatedCSVRenderer(rest_framework_csv.renderers.PaginatedCSVRenderer):
+    """CSV of a page's rows; an empty body for responses without data (204)."""
+
+    def render(
+        self,
+        data: Any,
+        media_type: str | None = None,
+        renderer_context: dict[str, Any] | None = None,
+        writer_opts: dict[str, Any] | None = None,
+    ) -> bytes:
+        if data is None:
+            return b""
+        return super().render(data, media_type, renderer_context or {}, writer_opts)
