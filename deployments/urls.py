@@ -1,11 +1,26 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from deployments import views
+
+
+class NationCodeConverter:
+    """Only well-formed codes reach the view; anything else is a 404."""
+
+    regex = "[A-Z]{2,8}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(NationCodeConverter, "nation_code")
 
 urlpatterns = [
     path("", views.status_page, name="status"),
     path("status.csv", views.status_csv, name="status-csv"),
-    path("nations/<str:code>/", views.nation_page, name="nation"),
+    path("nations/<nation_code:code>/", views.nation_page, name="nation"),
 ]

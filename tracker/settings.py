@@ -189,7 +189,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
         "deployments.api.responses.PaginatedCSVRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["deployments.api.parsers.TrackerJSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": (
         "deployments.api.responses.TrackerContentNegotiation"
     ),

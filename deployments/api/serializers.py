@@ -4,13 +4,22 @@ nations by code and sources by id."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import serializers
 
-from deployments.models import Intention, Nation, Source, TroopCount
+from deployments.models import (
+    NATION_CODE_PATTERN,
+    Intention,
+    Nation,
+    Source,
+    TroopCount,
+)
+
+NATION_CODE = re.compile(NATION_CODE_PATTERN)
 
 
 class NationCodeField(serializers.SlugRelatedField):
@@ -19,6 +28,18 @@ class NationCodeField(serializers.SlugRelatedField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", Nation.objects.all())
         super().__init__(slug_field="code", **kwargs)
+
+    def to_internal_value(self, data: Any) -> Nation:
+        # Check the shape before the lookup: PostgreSQL refuses NUL bytes
+        # outright, and "usa" would only ever be "does not exist".
+        if not isinstance(data, str) or not NATION_CODE.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+    default_error_messages = {
+        **serializers.SlugRelatedField.default_error_messages,
+        "invalid": "Nation codes are 2 to 8 upper-case letters (USA, NATO).",
+    }
 
 
 class ModelRulesMixin:
@@ -65,7 +86,10 @@ class SourcedSerializer(ModelRulesMixin, serializers.ModelSerializer):
     nation_name = serializers.CharField(source="nation.name", read_only=True)
     host = NationCodeField()
     host_name = serializers.CharField(source="host.name", read_only=True)
-    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
+    # A whole number: 1.5 must not quietly mean source 1.
+    source = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(), pk_field=serializers.IntegerField()
+    )
     source_title = serializers.CharField(source="source.title", read_only=True)
     source_publisher = serializers.CharField(source="source.publisher", read_only=True)
     source_published_on = serializers.DateField(
