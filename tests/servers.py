@@ -71,7 +71,7 @@ def request(
         return error.code, error.read()
 
 
-def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
+def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -79,8 +79,8 @@ def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
             return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise AssertionError(f"{what} did not start:\n{output}") from None
+                output = log.read_text(errors="replace")
+                raise AssertionError(f"the server did not start:\n{output}") from None
             time.sleep(0.2)
 
 
@@ -88,19 +88,31 @@ def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
 def gunicorn(env: dict[str, str]) -> Iterator[str]:
     """Serve the project with gunicorn.conf.py on a free port; yield its URL."""
     port = free_port()
-    process = subprocess.Popen(
-        [str(GUNICORN), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_port(port, process, "gunicorn")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    # Logs go to a file: a pipe nobody reads fills up and stalls the server.
+    with tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log") as log:
+        process = subprocess.Popen(
+            [
+                str(GUNICORN),
+                "--config",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=PROJECT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for_port(port, process, Path(log.name))
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()  # a stop that hangs must not hang the suite
+                process.wait(timeout=10)
 
 
 class ThrowawayPostgres:

@@ -6,6 +6,7 @@ keeps requesting; nothing is restarted but the database.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -30,19 +31,50 @@ class Answer:
 
 
 class SteadyClient(threading.Thread):
-    """Requests one URL every ``interval`` seconds until stopped (bounded)."""
+    """Requests one URL every ``interval`` seconds until stopped (bounded).
 
-    def __init__(self, url: str, interval: float = 0.05, limit: int = 2000) -> None:
+    With a token it writes instead: each request creates a source with a
+    title of its own, so that what was acknowledged can be checked later.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        interval: float = 0.05,
+        limit: int = 2000,
+    ) -> None:
         super().__init__(daemon=True)
-        self.url, self.interval, self.limit = url, interval, limit
+        self.url, self.token, self.interval, self.limit = url, token, interval, limit
         self.answers: list[Answer] = []
+        self.acknowledged: list[str] = []
         self.halt = threading.Event()
+
+    def send(self, number: int) -> int:
+        if self.token is None:
+            return request(self.url, timeout=10)[0]
+        title = f"Outage test report {number}"
+        status, _ = request(
+            self.url,
+            method="POST",
+            body=json.dumps(
+                {"title": title, "publisher": "Wire", "published_on": "2020-01-08"}
+            ).encode(),
+            headers={
+                "Authorization": f"Token {self.token}",
+                "Content-Type": "application/json",
+            },
+            timeout=10,
+        )
+        if status == 201:
+            self.acknowledged.append(title)
+        return status
 
     def run(self) -> None:
         while not self.halt.is_set() and len(self.answers) < self.limit:
             sent_at = time.monotonic()
             try:
-                status, _ = request(self.url, timeout=10)
+                status = self.send(len(self.answers))
             except OSError:
                 status = 0  # no HTTP answer at all
             self.answers.append(Answer(sent_at, status, time.monotonic() - sent_at))
@@ -65,12 +97,17 @@ def postgres() -> Iterator[ThrowawayPostgres]:
 def test_outage_answers_503_fast_and_recovers_without_restart(
     postgres: ThrowawayPostgres,
 ) -> None:
-    env = production_env(postgres.url, DATABASE_CONNECT_TIMEOUT="2")
+    env = production_env(
+        postgres.url, DATABASE_CONNECT_TIMEOUT="2", API_THROTTLE_USER="100000/minute"
+    )
     manage("setup_demo", env=env | {"DEMO_ADMIN_PASSWORD": "unused-password"})
+    token = manage("drf_create_token", "admin", env=env).stdout.split()[2]
 
     with gunicorn(env) as base:
-        client = SteadyClient(f"{base}/feeds/status.atom")
+        client = SteadyClient(f"{base}/api/status/")
+        writer = SteadyClient(f"{base}/api/sources/", token=token)
         client.start()
+        writer.start()
         time.sleep(2)
         stopping_at = time.monotonic()
         postgres.stop()  # returns once the server is down
@@ -81,7 +118,10 @@ def test_outage_answers_503_fast_and_recovers_without_restart(
         restarted_at = time.monotonic()
         time.sleep(3)
         client.halt.set()
+        writer.halt.set()
         client.join(timeout=15)
+        writer.join(timeout=15)
+        stored = request(f"{base}/api/sources/?publisher=Wire&page_size=1000")[1]
 
     # Answered before the stop began; sent while it was down; sent after it
     # was back (a request in flight across a switch may go either way).
@@ -94,3 +134,13 @@ def test_outage_answers_503_fast_and_recovers_without_restart(
     assert {a.status for a in during} == {503}
     assert max(a.seconds for a in during) < 3  # fast failure, no hanging worker
     assert after and all(a.status == 200 for a in after), [a.status for a in after]
+
+    # Writes: refused fast while the database was away, never half done, and
+    # every one acknowledged with 201 is there afterwards.
+    writes_during = writer.between(stopped_at, restarting_at)
+    assert writes_during and {a.status for a in writes_during} == {503}
+    writes_after = writer.between(restarted_at, float("inf"))
+    assert writes_after and all(a.status == 201 for a in writes_after)
+    titles = {row["title"] for row in json.loads(stored)["results"]}
+    assert writer.acknowledged and set(writer.acknowledged) <= titles
+    assert len(titles) == len(writer.acknowledged)
