@@ -76,3 +76,18 @@ def test_failed_logins_never_record_the_password(
     assert GUESSED_PASSWORD not in caplog.text
     attempt = AccessAttempt.objects.get()
     assert GUESSED_PASSWORD not in attempt.post_data
+
+
+@pytest.mark.django_db
+def test_api_tokens_never_reach_the_logs(
+    editor_client: object, editor: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.get(user=editor).key
+    with caplog.at_level(logging.DEBUG):
+        editor_client.post("/api/nations/", {"code": "x"}, format="json")  # 400
+        editor_client.get("/api/nations/NOPE/")  # 404
+        Client().get("/api/nations/", HTTP_AUTHORIZATION=f"Token {key}x")  # 401
+    assert caplog.records, "the refused requests should be logged"
+    assert key not in caplog.text
