@@ -31,35 +31,35 @@ pytestmark = [
 ]
 
 
-def test_exactly_one_of_simultaneous_patches_with_one_etag_wins(
-    live_server: Any, editor: User
-) -> None:
-    intention = IntentionFactory(speaker="Original")
-    token = Token.objects.create(user=editor)
-    url = f"{live_server.url}/api/intentions/{intention.pk}/"
+def simultaneous_patches(url: str, token: str, if_match: str | None) -> dict[int, int]:
+    """WRITERS clients PATCH ``url`` at the same moment; their status codes."""
     start = threading.Barrier(WRITERS)
     answers: dict[int, int] = {}
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    if if_match is not None:
+        headers["If-Match"] = if_match
 
     def write(writer: int) -> None:
         body = json.dumps({"speaker": f"Writer {writer}"}).encode()
         start.wait()
-        status, _ = request(
-            url,
-            method="PATCH",
-            body=body,
-            headers={
-                "Authorization": f"Token {token.key}",
-                "Content-Type": "application/json",
-                "If-Match": '"v1"',
-            },
-        )
-        answers[writer] = status
+        answers[writer] = request(url, method="PATCH", body=body, headers=headers)[0]
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return answers
+
+
+def test_exactly_one_of_simultaneous_patches_with_one_etag_wins(
+    live_server: Any, editor: User
+) -> None:
+    intention = IntentionFactory(speaker="Original")
+    token = Token.objects.create(user=editor)
+    url = f"{live_server.url}/api/intentions/{intention.pk}/"
+
+    answers = simultaneous_patches(url, token.key, if_match='"v1"')
 
     assert sorted(answers.values()) == [200] + [412] * (WRITERS - 1), answers
     (winner,) = [writer for writer, status in answers.items() if status == 200]
@@ -76,28 +76,8 @@ def test_without_if_match_simultaneous_patches_lose_nothing_silently(
     intention = IntentionFactory(speaker="Original")
     token = Token.objects.create(user=editor)
     url = f"{live_server.url}/api/intentions/{intention.pk}/"
-    start = threading.Barrier(WRITERS)
-    answers: dict[int, int] = {}
 
-    def write(writer: int) -> None:
-        body = json.dumps({"speaker": f"Writer {writer}"}).encode()
-        start.wait()
-        status, _ = request(
-            url,
-            method="PATCH",
-            body=body,
-            headers={
-                "Authorization": f"Token {token.key}",
-                "Content-Type": "application/json",
-            },
-        )
-        answers[writer] = status
-
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = simultaneous_patches(url, token.key, if_match=None)
 
     # Every writer either wrote on top of the version it read (200) or was
     # told its change conflicted (409); the history has one entry per 200.

@@ -14,10 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def analyst(admin_user: User) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
+def analyst(admin_client: Client) -> Client:
+    """A superuser's logged-in client (pytest-django's admin_client)."""
+    return admin_client
 
 
 def delete_in_admin(client: Client, intention: Intention) -> None:

@@ -1,0 +1,99 @@
+"""What every record shares: a version that guards against lost edits, and
+the limits the figures must respect."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+# No nation has kept a million troops in one foreign country since the Korean
+# War; a larger figure is a typing error, not a deployment.
+MAX_TROOPS = 1_000_000
+
+# Quotes and excerpts are short provenance, never the article itself. The
+# limit also keeps the unique index on quotes within PostgreSQL's row size.
+MAX_QUOTE_LENGTH = 500
+
+NATION_CODE_PATTERN = r"^[A-Z]{2,8}$"
+
+
+def validate_not_in_future(value: datetime.date) -> None:
+    """Reject dates after today: nobody can have reported tomorrow's figure."""
+    if value > timezone.localdate():
+        raise ValidationError(
+            "%(value)s is in the future.", code="future_date", params={"value": value}
+        )
+
+
+class VersionConflict(Exception):
+    """The record changed since the version the writer started from."""
+
+    def __init__(self, record: models.Model, expected_version: int) -> None:
+        self.record = record
+        self.expected_version = expected_version
+        super().__init__(
+            f"{record._meta.verbose_name} {record.pk} is no longer at version "
+            f"{expected_version}: someone else changed or deleted it"
+        )
+
+
+class VersionedModel(models.Model):
+    """A record that refuses to overwrite changes its writer has not seen.
+
+    Every update is conditional on the version the record was read at (or the
+    one the caller names): one UPDATE ... WHERE version = N claims the row and
+    bumps the version, in the same transaction as the write. Two writers from
+    the same version cannot both succeed; the loser gets VersionConflict and
+    nothing changes.
+    """
+
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one with every change; writers send the version "
+        "they read (the API's ETag) so that no edit is silently lost.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(
+        self, *args: Any, expected_version: int | None = None, **kwargs: Any
+    ) -> None:
+        if self._state.adding or kwargs.get("force_insert"):
+            super().save(*args, **kwargs)
+            return
+        expected = self.version if expected_version is None else expected_version
+        with transaction.atomic(using=kwargs.get("using")):
+            claimed = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, version=expected)
+                .update(version=expected + 1)
+            )
+            if not claimed:
+                raise VersionConflict(self, expected)
+            self.version = expected + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            super().save(*args, **kwargs)
+
+    def delete(
+        self, *args: Any, expected_version: int | None = None, **kwargs: Any
+    ) -> tuple[int, dict[str, int]]:
+        expected = self.version if expected_version is None else expected_version
+        with transaction.atomic(using=kwargs.get("using")):
+            # The row lock keeps a concurrent update from slipping in between.
+            current = (
+                type(self)
+                ._base_manager.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != expected:
+                raise VersionConflict(self, expected)
+            return super().delete(*args, **kwargs)

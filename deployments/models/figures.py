@@ -1,0 +1,195 @@
+"""Troop counts: dated, sourced figures of a nation's troops in a host country."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from deployments.models.base import (
+    MAX_QUOTE_LENGTH,
+    MAX_TROOPS,
+    VersionedModel,
+    validate_not_in_future,
+)
+from deployments.models.nations import Nation
+from deployments.models.sources import Source
+
+
+class Precision(models.TextChoices):
+    """How sure the source is of a number."""
+
+    EXACT = "exact", "Exact"
+    APPROXIMATE = "approximate", "Approximate"
+    ESTIMATED = "estimated", "Estimated"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class TroopCountQuerySet(models.QuerySet["TroopCount"]):
+    def get_by_natural_key(
+        self,
+        nation: str,
+        host: str,
+        counted_on: str,
+        publisher: str,
+        title: str,
+        published_on: str,
+    ) -> TroopCount:
+        return self.get(
+            nation__code=nation,
+            host__code=host,
+            counted_on=counted_on,
+            source__publisher=publisher,
+            source__title=title,
+            source__published_on=published_on,
+        )
+
+    def known_on(self, as_of: datetime.date | None) -> TroopCountQuerySet:
+        """Counts whose figure dates from ``as_of`` or earlier (all when None)."""
+        if as_of is None:
+            return self
+        return self.filter(counted_on__lte=as_of)
+
+    def latest_for(
+        self, nation: Nation, host: Nation, as_of: datetime.date | None = None
+    ) -> TroopCount | None:
+        """The newest count of ``nation``'s troops in ``host`` by ``as_of``."""
+        return (
+            self.known_on(as_of)
+            .filter(nation=nation, host=host)
+            .order_by("-counted_on", "-id")
+            .first()
+        )
+
+
+class TroopCount(VersionedModel):
+    """A dated, sourced figure for one nation's troops in one host country."""
+
+    nation = models.ForeignKey(
+        Nation, on_delete=models.PROTECT, related_name="troop_counts"
+    )
+    host = models.ForeignKey(
+        Nation,
+        on_delete=models.PROTECT,
+        related_name="hosted_troop_counts",
+        help_text="The country the troops are in.",
+    )
+    troops = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_TROOPS)],
+        help_text="Number of troops; empty when the source gives no number.",
+    )
+    precision = models.CharField(
+        max_length=12,
+        choices=Precision,
+        help_text="How the source qualifies the number: exact, approximate "
+        "(“approximately 5,200”), estimated (“an estimated 500”), or unknown "
+        "when it gives none.",
+    )
+    figure_text = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The figure as the source words it, e.g. “approximately 5,200”.",
+    )
+    counted_on = models.DateField(
+        validators=[validate_not_in_future],
+        help_text="The date the figure describes (“as of”); the source's date "
+        "when it names no other.",
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="troop_counts"
+    )
+    excerpt = models.CharField(
+        max_length=MAX_QUOTE_LENGTH,
+        help_text="The verbatim words of the source that support the figure.",
+    )
+
+    history = HistoricalRecords()
+    objects = TroopCountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nation__name", "host__name", "-counted_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(troops__isnull=True)
+                | Q(troops__gte=0, troops__lte=MAX_TROOPS),
+                name="troop_count_troops_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(precision__in=Precision.values),
+                name="troop_count_precision_valid",
+            ),
+            # An unknown number is exactly the case of a missing number.
+            models.CheckConstraint(
+                condition=Q(troops__isnull=True, precision=Precision.UNKNOWN)
+                | (Q(troops__isnull=False) & ~Q(precision=Precision.UNKNOWN)),
+                name="troop_count_unknown_iff_no_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(nation=models.F("host")),
+                name="troop_count_nation_is_not_host",
+            ),
+            models.CheckConstraint(
+                condition=~Q(excerpt=""),
+                name="troop_count_excerpt_not_blank",
+            ),
+            models.UniqueConstraint(
+                fields=["nation", "host", "counted_on", "source"],
+                name="troop_count_unique_per_source_and_date",
+            ),
+        ]
+        indexes = [
+            # status.latest_troop_counts(): newest count per nation and host.
+            models.Index(
+                fields=["nation", "host", "-counted_on", "-id"],
+                name="troop_count_latest_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.nation.code} in {self.host.code}: {self.display_troops} "
+            f"({self.counted_on:%Y-%m-%d})"
+        )
+
+    @property
+    def display_troops(self) -> str:
+        return format_troops(self.troops, self.precision)
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (
+            self.nation.code,
+            self.host.code,
+            self.counted_on.isoformat(),
+            *self.source.natural_key(),
+        )
+
+    natural_key.dependencies = ["deployments.nation", "deployments.source"]  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.troops is None and self.precision not in ("", Precision.UNKNOWN):
+            raise ValidationError(
+                {"precision": "Without a number the precision is “unknown”."}
+            )
+        if self.troops is not None and self.precision == Precision.UNKNOWN:
+            raise ValidationError(
+                {"precision": "A number needs a precision other than “unknown”."}
+            )
+        if self.nation_id and self.nation_id == self.host_id:
+            raise ValidationError({"host": "A nation cannot host its own troops."})
+
+
+def format_troops(troops: int | None, precision: str) -> str:
+    """Write a figure as people do: "~5,200", "est. 500", "1,000", "unknown"."""
+    if troops is None:
+        return "unknown"
+    prefix = {Precision.APPROXIMATE: "~", Precision.ESTIMATED: "est. "}.get(
+        precision, ""
+    )
+    return f"{prefix}{troops:,}"

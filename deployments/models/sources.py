@@ -1,0 +1,55 @@
+"""Sources: the published reports every figure and statement cites."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from deployments.models.base import VersionedModel, validate_not_in_future
+
+
+class SourceQuerySet(models.QuerySet["Source"]):
+    def get_by_natural_key(
+        self, publisher: str, title: str, published_on: str | datetime.date
+    ) -> Source:
+        return self.get(publisher=publisher, title=title, published_on=published_on)
+
+
+class Source(VersionedModel):
+    """A published report that figures and statements are taken from."""
+
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(
+        max_length=200,
+        help_text="The outlet that published the report, with the agency if it "
+        "carried one (e.g. “International Business Times (AFP)”).",
+    )
+    published_on = models.DateField(validators=[validate_not_in_future])
+    url = models.URLField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publisher", "title", "published_on"],
+                name="source_unique_publisher_title_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""), name="source_title_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=~Q(publisher=""), name="source_publisher_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.publisher}, {self.published_on:%Y-%m-%d}"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (self.publisher, self.title, self.published_on.isoformat())
