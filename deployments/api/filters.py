@@ -47,6 +47,15 @@ class NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class StableOrderingFilter(filters.OrderingFilter):
+    """``ordering`` as asked; an empty one (``ordering=,``) falls back to the
+    primary key instead of leaving the pages unordered."""
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        ordered = super().filter(qs, value)
+        return ordered if ordered.ordered else ordered.order_by("pk")
+
+
 class TextSearchFilterSet(filters.FilterSet):
     """Adds ``search``: case-insensitive text over ``search_fields``."""
 
@@ -69,7 +78,7 @@ class NationFilter(TextSearchFilterSet):
     search_fields = ("code", "name")
     code = CodeInFilter(field_name="code")
     kind = ChoiceInFilter(field_name="kind", choices=Nation.Kind.choices)
-    ordering = filters.OrderingFilter(fields=["code", "name", "kind"])
+    ordering = StableOrderingFilter(fields=["code", "name", "kind"])
 
     class Meta:
         model = Nation
@@ -81,9 +90,7 @@ class SourceFilter(TextSearchFilterSet):
     publisher = filters.CharFilter(lookup_expr="iexact", max_length=200)
     published_after = filters.DateFilter(field_name="published_on", lookup_expr="gte")
     published_before = filters.DateFilter(field_name="published_on", lookup_expr="lte")
-    ordering = filters.OrderingFilter(
-        fields=["published_on", "title", "publisher", "id"]
-    )
+    ordering = StableOrderingFilter(fields=["published_on", "title", "publisher", "id"])
 
     class Meta:
         model = Source
@@ -106,7 +113,7 @@ class TroopCountFilter(SourcedRecordFilter):
     counted_before = filters.DateFilter(field_name="counted_on", lookup_expr="lte")
     troops_min = filters.NumberFilter(field_name="troops", lookup_expr="gte")
     troops_max = filters.NumberFilter(field_name="troops", lookup_expr="lte")
-    ordering = filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=[
             "counted_on",
             "troops",
@@ -137,7 +144,7 @@ class IntentionFilter(SourcedRecordFilter):
     stated_before = filters.DateFilter(field_name="stated_on", lookup_expr="lte")
     reported_after = filters.DateFilter(field_name="reported_on", lookup_expr="gte")
     reported_before = filters.DateFilter(field_name="reported_on", lookup_expr="lte")
-    ordering = filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=[
             "reported_on",
             "stated_on",
