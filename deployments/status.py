@@ -5,7 +5,8 @@ count and the latest statement that has not been retracted, optionally as
 known on a past date. The admin, the API and the pages all call
 :func:`current_status`, which costs two queries whatever the amount of data:
 one for the latest counts and one for the latest statements, each picking the
-newest row per pair with a window function inside the database.
+newest row per pair inside the database (an index walk on PostgreSQL, window
+functions elsewhere).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.db import connection
 from django.db.models import F, QuerySet, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lag, RowNumber
 
 from deployments.models import (
@@ -76,6 +79,12 @@ def latest_troop_counts(
     nation_kinds: Iterable[str] | None = None,
 ) -> QuerySet[TroopCount]:
     """The newest count per (nation, host) dated on or before ``as_of``."""
+    if connection.vendor == "postgresql":
+        latest_ids = RawSQL(*_latest_per_pair_sql(TroopCount, as_of))
+        counts = TroopCount.objects.filter(id__in=latest_ids)
+        return _restrict(counts, nation_codes, host_codes, nation_kinds).select_related(
+            "nation", "host", "source"
+        )
     counts = _restrict(
         TroopCount.objects.known_on(as_of), nation_codes, host_codes, nation_kinds
     )
@@ -106,6 +115,12 @@ def latest_intentions(
     was reported when the source gives none; ties go to the later report, then
     to the record entered last.
     """
+    if connection.vendor == "postgresql":
+        latest_ids = RawSQL(*_latest_per_pair_sql(Intention, as_of))
+        intentions = Intention.objects.filter(id__in=latest_ids)
+        return _restrict(
+            intentions, nation_codes, host_codes, nation_kinds
+        ).select_related("nation", "host", "destination", "source")
     intentions = _restrict(
         Intention.objects.known_on(as_of).standing_on(as_of),
         nation_codes,
@@ -166,6 +181,67 @@ def current_status(
         rows = [row for row in rows if row.stance in wanted_stances]
     rows.sort(key=lambda row: (row.nation.name, row.nation.code, row.host.name))
     return rows
+
+
+# On PostgreSQL "latest per pair" walks the indexes instead of ranking every
+# row: a recursive query hops from one (nation, host) pair to the next in the
+# index (a loose index scan, one probe per pair), then for each pair a LATERAL
+# subquery reads the first row of the index in "latest" order that qualifies.
+# Its cost follows the number of pairs, not the length of their history. Other
+# databases use the window functions above, which rank every row.
+_PAIRS = """
+WITH RECURSIVE pairs (nation_id, host_id) AS (
+    (SELECT nation_id, host_id FROM {table} ORDER BY nation_id, host_id LIMIT 1)
+    UNION ALL
+    SELECT following.nation_id, following.host_id
+    FROM pairs, LATERAL (
+        SELECT nation_id, host_id FROM {table}
+        WHERE (nation_id, host_id) > (pairs.nation_id, pairs.host_id)
+        ORDER BY nation_id, host_id LIMIT 1
+    ) AS following
+)
+SELECT latest.id FROM pairs, LATERAL (
+    SELECT id FROM {table}
+    WHERE nation_id = pairs.nation_id AND host_id = pairs.host_id {conditions}
+    ORDER BY {latest_first} LIMIT 1
+) AS latest
+"""
+
+
+def _latest_per_pair_sql(
+    model: type[TroopCount] | type[Intention], as_of: datetime.date | None
+) -> tuple[str, list[object]]:
+    """SQL (PostgreSQL) for the id of the latest qualifying row of each pair.
+
+    The ORDER BY must match the model's "latest" index exactly
+    (troop_count_latest_idx, intention_said_idx) for PostgreSQL to use it.
+    """
+    conditions: list[str] = []
+    params: list[object] = []
+    if model is TroopCount:
+        latest_first = "counted_on DESC, id DESC"
+        if as_of is not None:
+            conditions.append("counted_on <= %s")
+            params.append(as_of)
+    else:
+        latest_first = (
+            'COALESCE("stated_on", "reported_on") DESC, reported_on DESC, id DESC'
+        )
+        retracted = "standing = 'retracted'"
+        if as_of is not None:
+            conditions.append("reported_on <= %s")
+            params.append(as_of)
+            retracted += (
+                " AND (standing_changed_on IS NULL OR standing_changed_on <= %s)"
+            )
+            params.append(as_of)
+        conditions.append(f"NOT ({retracted})")
+    sql = _PAIRS.format(
+        table=model._meta.db_table,
+        conditions="".join(f" AND {condition}" for condition in conditions),
+        latest_first=latest_first,
+    )
+    return sql, params
 
 
 def _listed(values: Iterable[str] | None) -> list[str] | None:

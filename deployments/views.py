@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from deployments.charts import troop_chart
 from deployments.forms import SORT_COLUMNS, StatusFilterForm
 from deployments.models import Nation, Stance
+from deployments.spreadsheets import spreadsheet_safe
 from deployments.status import StatusRow, current_status, nation_timeline, summarize
 
 CSV_COLUMNS = [
@@ -90,7 +91,8 @@ def status_csv(request: HttpRequest) -> HttpResponse:
         intention = row.intention
         count = row.troop_count
         writer.writerow(
-            [
+            spreadsheet_safe(value)
+            for value in [
                 row.nation.name,
                 row.nation.code,
                 row.host.name,

@@ -85,8 +85,9 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str]) -> Iterator[str]:
-    """Serve the project with gunicorn.conf.py on a free port; yield its URL."""
+def gunicorn(env: dict[str, str], app: str | None = None) -> Iterator[str]:
+    """Serve the project (or another WSGI ``app``, under the same settings) with
+    gunicorn.conf.py on a free port; yield its URL."""
     port = free_port()
     # Logs go to a file: a pipe nobody reads fills up and stalls the server.
     with tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log") as log:
@@ -97,6 +98,7 @@ def gunicorn(env: dict[str, str]) -> Iterator[str]:
                 "gunicorn.conf.py",
                 "--bind",
                 f"127.0.0.1:{port}",
+                *([app] if app else []),
             ],
             cwd=PROJECT,
             env=env,

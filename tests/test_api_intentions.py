@@ -187,3 +187,18 @@ def test_list_query_count_is_fixed(
     with django_assert_num_queries(2):
         response = api_client.get(f"{URL}?page_size=100&stance=staying")
     assert len(response.json()["results"]) == statements
+
+
+def test_reinforcements_may_exceed_the_latest_count(
+    editor_client: APIClient, source: Source
+) -> None:
+    body = new_intention(
+        source, stance="reinforcing", troops_affected=2000, destination=None
+    )
+    assert editor_client.post(URL, body, format="json").status_code == 201
+
+
+def test_csv_keeps_formula_like_text_as_text(api_client: APIClient) -> None:
+    IntentionFactory(speaker='=HYPERLINK("http://evil.example","click")')
+    response = api_client.get(f"{URL}?format=csv")
+    assert "'=HYPERLINK" in response.content.decode()

@@ -221,3 +221,11 @@ def test_csv_query_count_is_fixed(
     with django_assert_num_queries(3):
         response = client.get("/status.csv")
     assert len(response.content.decode().strip().splitlines()) == nations + 1
+
+
+def test_csv_download_keeps_formula_like_text_as_text(client: Client) -> None:
+    IntentionFactory(nation__code="CAN", quote="=1+2", speaker="@SUM(A1)")
+    table = list(
+        csv.DictReader(io.StringIO(client.get("/status.csv").content.decode()))
+    )
+    assert (table[0]["Quote"], table[0]["Stated by"]) == ("'=1+2", "'@SUM(A1)")

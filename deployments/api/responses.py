@@ -11,6 +11,8 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from deployments.spreadsheets import spreadsheet_safe
+
 
 class JSONErrorsMixin:
     """Errors are JSON even when the client asked for CSV."""
@@ -54,3 +56,7 @@ class PaginatedCSVRenderer(rest_framework_csv.renderers.PaginatedCSVRenderer):
         if data is None:
             return b""
         return super().render(data, media_type, renderer_context or {}, writer_opts)
+
+    def tablize(self, data: Any, header: Any = None, labels: Any = None) -> Any:
+        for row in super().tablize(data, header=header, labels=labels):
+            yield [spreadsheet_safe(value) for value in row]

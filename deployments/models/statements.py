@@ -8,7 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from deployments.models.base import (
@@ -209,10 +210,15 @@ class Intention(VersionedModel):
             ),
         ]
         indexes = [
-            # status.latest_intentions(): statements per pair, reported by a date.
+            # status.latest_intentions(): per pair, statements in "latest"
+            # order (date said, else reported; then reported; then id).
             models.Index(
-                fields=["nation", "host", "reported_on"],
-                name="intention_latest_idx",
+                F("nation"),
+                F("host"),
+                Coalesce("stated_on", "reported_on").desc(),
+                F("reported_on").desc(),
+                F("id").desc(),
+                name="intention_said_idx",
             ),
         ]
 
@@ -246,7 +252,13 @@ class Intention(VersionedModel):
             errors["destination"] = "The destination must differ from the host."
         if self.stated_on and self.reported_on and self.stated_on > self.reported_on:
             errors["stated_on"] = "A statement cannot be made after it was reported."
-        if self.troops_affected is not None and self.nation_id and self.host_id:
+        # Reinforcements add troops, so they may exceed today's count.
+        if (
+            self.troops_affected is not None
+            and self.stance != Stance.REINFORCING
+            and self.nation_id
+            and self.host_id
+        ):
             latest = TroopCount.objects.latest_for(
                 self.nation, self.host, as_of=self.reported_on
             )

@@ -1,0 +1,96 @@
+"""In-process latency and query counts of the tracker's read paths.
+
+Used by ``benchmarks/run.py`` (one process per database and size) and by the
+test that proves the benchmark still runs. Requires Django to be set up.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import asdict, dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from deployments.models import Intention, Nation
+
+
+@dataclass
+class Measurement:
+    name: str
+    url: str
+    status: int
+    queries: int
+    median_ms: float
+    p95_ms: float
+    runs: int
+
+
+def targets() -> list[tuple[str, str, bool]]:
+    """(name, URL, needs a logged-in admin) for every path the issue names."""
+    nation = Nation.objects.filter(troop_counts__isnull=False).order_by("code").first()
+    latest = (
+        Intention.objects.order_by("-reported_on")
+        .values_list("reported_on", flat=True)
+        .first()
+    )
+    middle = latest.replace(year=latest.year - 3) if latest else None
+    code = nation.code if nation else "USA"
+    return [
+        ("api status", "/api/status/", False),
+        ("api status as_of", f"/api/status/?as_of={middle}", False),
+        (
+            "api intentions, 100 rows, filtered",
+            "/api/intentions/?page_size=100&standing=asserted&ordering=-reported_on",
+            False,
+        ),
+        ("status page", "/", False),
+        ("nation page", f"/nations/{code}/", False),
+        ("admin nations", "/admin/deployments/nation/", True),
+        ("admin troop counts", "/admin/deployments/troopcount/", True),
+        ("admin intentions", "/admin/deployments/intention/", True),
+    ]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure_all(runs: int = 20, warmup: int = 2) -> list[Measurement]:
+    admin, _ = get_user_model().objects.get_or_create(
+        username="benchmark-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    reader, editor = Client(), Client()
+    editor.force_login(admin)
+    results = []
+    for name, url, needs_admin in targets():
+        client = editor if needs_admin else reader
+        for _ in range(warmup):
+            client.get(url)
+        timings = []
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        for _ in range(runs):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append(time.perf_counter() - started)
+        results.append(
+            Measurement(
+                name=name,
+                url=url,
+                status=response.status_code,
+                queries=len(queries.captured_queries),
+                median_ms=round(statistics.median(timings) * 1000, 2),
+                p95_ms=round(percentile(timings, 0.95) * 1000, 2),
+                runs=runs,
+            )
+        )
+    return results
+
+
+def as_rows(results: list[Measurement]) -> list[dict[str, object]]:
+    return [asdict(result) for result in results]

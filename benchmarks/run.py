@@ -1,0 +1,246 @@
+"""The benchmark suite: latency and query counts of the read paths at several
+data sizes, on SQLite and PostgreSQL, and /api/status/ throughput under
+gunicorn beside a bare WSGI reference.
+
+    python -m benchmarks.run                          # small and large, both databases
+    python -m benchmarks.run --sizes tiny --databases sqlite --no-throughput
+
+Databases are made for the run (an SQLite file in /tmp, a PostgreSQL database
+``bench_<size>``) and filled by ``generate_synthetic_data``; --reuse keeps
+ones already filled. Results: benchmarks/results/latest.json and latest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.servers import PROJECT, gunicorn, production_env
+
+SIZES = {
+    "tiny": (3, 30),
+    "small": (10, 100),
+    "large": (200, 5000),
+}
+HOSTS = 3
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+RESULTS = PROJECT / "benchmarks" / "results"
+
+
+def database_url(database: str, size: str) -> str:
+    if database == "sqlite":
+        return f"sqlite:////tmp/tracker-bench-{size}.sqlite3"
+    return f"{POSTGRES}/bench_{size}"
+
+
+def environment(url: str) -> dict[str, str]:
+    return production_env(
+        url,
+        API_THROTTLE_ANON="100000000/minute",
+        API_THROTTLE_USER="100000000/minute",
+        LOG_LEVEL="ERROR",
+        # The in-process client calls itself "testserver".
+        ALLOWED_HOSTS="127.0.0.1,testserver",
+        # The connection stays open between requests, as in production.
+        DATABASE_CONN_MAX_AGE="600",
+    )
+
+
+def manage(*args: str, env: dict[str, str]) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def prepare(database: str, size: str, reuse: bool) -> float | None:
+    """Create and fill the database; the generation's seconds, or None if reused."""
+    url = database_url(database, size)
+    env = environment(url)
+    if reuse:
+        try:
+            manage("migrate", env=env)
+            count = manage("shell", "-c", COUNT_SYNTHETIC, env=env).strip()
+            if count and int(count.splitlines()[-1]) > 0:
+                analyze(database, env)
+                return None
+        except subprocess.CalledProcessError:
+            pass
+    if database == "sqlite":
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    else:
+        name = f"bench_{size}"
+        psql = ["psql", POSTGRES + "/postgres", "-q", "-c"]
+        subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name}"], check=True)
+        subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True)
+    manage("migrate", env=env)
+    nations, records = SIZES[size]
+    started = time.monotonic()
+    manage(
+        "generate_synthetic_data",
+        f"--nations={nations}",
+        f"--hosts={HOSTS}",
+        f"--records-per-nation={records}",
+        "--no-progress",
+        env=env,
+    )
+    seconds = time.monotonic() - started
+    analyze(database, env)
+    return round(seconds, 1)
+
+
+def analyze(database: str, env: dict[str, str]) -> None:
+    """Fresh planner statistics, as autovacuum would give after a while."""
+    if database == "postgres":
+        manage(
+            "shell",
+            "-c",
+            "from django.db import connection; "
+            "connection.cursor().execute('VACUUM ANALYZE')",
+            env=env,
+        )
+
+
+COUNT_SYNTHETIC = (
+    "from deployments.synthetic import synthetic_nations; "
+    "print(synthetic_nations().count())"
+)
+MEASURE = (
+    "import json; from benchmarks.measure import measure_all, as_rows; "
+    "print(json.dumps(as_rows(measure_all(runs={runs}))))"
+)
+
+
+def measure(database: str, size: str, runs: int) -> list[dict[str, object]]:
+    output = manage(
+        "shell",
+        "-c",
+        MEASURE.format(runs=runs),
+        env=environment(database_url(database, size)),
+    )
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "requests_per_second": per_second,
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "none",
+    }
+
+
+def throughput(size: str, seconds: int, connections: int) -> dict[str, object]:
+    env = environment(database_url("postgres", size))
+    with gunicorn(env) as base:
+        wrk(f"{base}/api/status/", 2, connections)  # warm up
+        tracker = wrk(f"{base}/api/status/", seconds, connections)
+    with gunicorn(env, app="benchmarks.reference_wsgi:application") as base:
+        wrk(f"{base}/", 2, connections)
+        reference = wrk(f"{base}/", seconds, connections)
+    return {
+        "size": size,
+        "seconds": seconds,
+        "connections": connections,
+        "tracker": tracker,
+        "reference": reference,
+        "ratio": round(
+            tracker["requests_per_second"] / reference["requests_per_second"], 2
+        ),
+    }
+
+
+def markdown(results: dict[str, object]) -> str:
+    lines = [
+        "| database | size | path | status | queries | median ms | p95 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for run in results["latency"]:
+        for row in run["measurements"]:
+            lines.append(
+                f"| {run['database']} | {run['size']} | {row['name']} | "
+                f"{row['status']} | {row['queries']} | {row['median_ms']} | "
+                f"{row['p95_ms']} |"
+            )
+    if results.get("generation"):
+        lines += ["", "| generation | seconds |", "| --- | --- |"]
+        for key, seconds in results["generation"].items():
+            lines.append(f"| {key} | {seconds} |")
+    if results.get("throughput"):
+        t = results["throughput"]
+        lines += [
+            "",
+            "| /api/status/ under gunicorn | requests/s | non-2xx |",
+            "| --- | --- | --- |",
+            f"| tracker | {t['tracker']['requests_per_second']} | "
+            f"{t['tracker']['non_2xx']} |",
+            f"| bare WSGI reference | {t['reference']['requests_per_second']} | "
+            f"{t['reference']['non_2xx']} |",
+            f"| ratio | {t['ratio']} | |",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--sizes", default="small,large")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--throughput-size", default="large")
+    parser.add_argument("--throughput-seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    arguments = parser.parse_args()
+
+    results: dict[str, object] = {"latency": [], "generation": {}}
+    for database in arguments.databases.split(","):
+        for size in arguments.sizes.split(","):
+            generated = prepare(database, size, arguments.reuse)
+            if generated is not None:
+                results["generation"][f"{database} {size}"] = generated
+            results["latency"].append(
+                {
+                    "database": database,
+                    "size": size,
+                    "measurements": measure(database, size, arguments.runs),
+                }
+            )
+            print(f"measured {database} {size}", file=sys.stderr)
+    if not arguments.no_throughput and "postgres" in arguments.databases:
+        if shutil.which("wrk") is None:
+            print("wrk is not installed (apt-get install wrk): no throughput run")
+        else:
+            results["throughput"] = throughput(
+                arguments.throughput_size,
+                arguments.throughput_seconds,
+                arguments.connections,
+            )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = markdown(results)
+    (RESULTS / "latest.md").write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

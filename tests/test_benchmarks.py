@@ -1,0 +1,56 @@
+"""The benchmark harness still runs, and query counts do not grow with data.
+
+No timing is asserted here: timings are for benchmarks/run.py on a quiet
+machine (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from benchmarks.measure import measure_all
+from deployments.synthetic import Plan, generate, remove_synthetic_data
+
+pytestmark = pytest.mark.django_db
+
+
+def query_counts(plan: Plan) -> dict[str, int]:
+    generate(plan)
+    results = measure_all(runs=1, warmup=0)
+    remove_synthetic_data()
+    assert {result.status for result in results} == {200}, results
+    return {result.name: result.queries for result in results}
+
+
+def test_every_target_answers_and_query_counts_do_not_grow() -> None:
+    small = query_counts(Plan(nations=2, hosts=2, records_per_nation=8))
+    larger = query_counts(Plan(nations=6, hosts=3, records_per_nation=30))
+    assert small == larger
+    assert len(small) == 8
+
+
+def test_synthetic_data_is_deterministic_and_refuses_a_second_run() -> None:
+    plan = Plan(nations=3, hosts=2, records_per_nation=12, seed=7)
+    generate(plan)
+    from deployments.models import Intention, TroopCount
+
+    first = list(TroopCount.objects.order_by("id").values_list("troops", flat=True))
+    assert len(first) == plan.rows // 2
+    retracted = Intention.objects.filter(standing="retracted").count()
+    with pytest.raises(Exception, match="--replace"):
+        call_command("generate_synthetic_data", "--no-progress")
+    call_command(
+        "generate_synthetic_data",
+        "--replace",
+        "--no-progress",
+        "--nations=3",
+        "--hosts=2",
+        "--records-per-nation=12",
+        "--seed=7",
+    )
+    again = list(TroopCount.objects.order_by("id").values_list("troops", flat=True))
+    assert again == first
+    assert Intention.objects.filter(standing="retracted").count() == retracted
+    for record in [*TroopCount.objects.all()[:5], *Intention.objects.all()[:5]]:
+        record.full_clean()
