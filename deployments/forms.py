@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 
 from deployments.models import Nation, Stance
 from deployments.status import StatusRow
@@ -52,15 +51,7 @@ class StatusFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        hosts = (
-            Nation.objects.filter(
-                Q(hosted_troop_counts__isnull=False)
-                | Q(hosted_intentions__isnull=False)
-            )
-            .distinct()
-            .order_by("name")
-            .values_list("code", "name")
-        )
+        hosts = Nation.objects.hosts().order_by("name").values_list("code", "name")
         self.fields["host"].choices = [("", "All host countries"), *hosts]
 
     def clean_as_of(self) -> datetime.date | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from deployments.models.base import NATION_CODE_PATTERN, VersionedModel
@@ -13,6 +13,20 @@ from deployments.models.base import NATION_CODE_PATTERN, VersionedModel
 class NationQuerySet(models.QuerySet["Nation"]):
     def get_by_natural_key(self, code: str) -> Nation:
         return self.get(code=code)
+
+    def hosts(self) -> NationQuerySet:
+        """Nations that host troops: named as host by a count or a statement.
+
+        EXISTS probes the host index once per nation; joining both tables and
+        taking DISTINCT multiplies counts by statements per host.
+        """
+        from deployments.models.figures import TroopCount
+        from deployments.models.statements import Intention
+
+        return self.filter(
+            Exists(TroopCount.objects.filter(host=OuterRef("pk")))
+            | Exists(Intention.objects.filter(host=OuterRef("pk")))
+        )
 
 
 class Nation(VersionedModel):
