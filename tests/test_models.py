@@ -243,3 +243,11 @@ def test_edits_are_kept_in_history() -> None:
     count.troops = 450
     count.save()
     assert [entry.troops for entry in count.history.all()] == [450, 500]
+
+
+def test_hosts_are_nations_named_as_host_by_a_count_or_a_statement() -> None:
+    counted = TroopCountFactory(host__code="IRQ").host
+    stated = IntentionFactory(host=NationFactory(code="KWT", name="Kuwait")).host
+    NationFactory(code="FRA", name="France")  # hosts nothing
+    hosts = set(Nation.objects.hosts().values_list("code", flat=True))
+    assert hosts == {counted.code, stated.code}

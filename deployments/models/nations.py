@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from simple_history.models import HistoricalRecords
 
 from deployments.models.base import NATION_CODE_PATTERN, VersionedModel
+
+# A loose index scan: the smallest host id, then the next larger one, and so on.
+DISTINCT_HOSTS = """
+(WITH RECURSIVE hosts (id) AS (
+    (SELECT host_id FROM {table} ORDER BY host_id LIMIT 1)
+    UNION ALL
+    SELECT (SELECT host_id FROM {table} WHERE host_id > hosts.id
+            ORDER BY host_id LIMIT 1)
+    FROM hosts WHERE hosts.id IS NOT NULL
+) SELECT id FROM hosts WHERE id IS NOT NULL)
+"""
 
 
 class NationQuerySet(models.QuerySet["Nation"]):
@@ -17,12 +29,24 @@ class NationQuerySet(models.QuerySet["Nation"]):
     def hosts(self) -> NationQuerySet:
         """Nations that host troops: named as host by a count or a statement.
 
-        EXISTS probes the host index once per nation; joining both tables and
-        taking DISTINCT multiplies counts by statements per host.
+        On PostgreSQL the distinct hosts are read by hopping through the host
+        indexes (one probe per host), since the planner misjudges EXISTS for
+        the many nations that host nothing and scans whole tables. Joining
+        both tables with DISTINCT would multiply counts by statements.
         """
         from deployments.models.figures import TroopCount
         from deployments.models.statements import Intention
 
+        if connection.vendor == "postgresql":
+            tables = [TroopCount._meta.db_table, Intention._meta.db_table]
+            return self.filter(
+                pk__in=RawSQL(
+                    " UNION ".join(
+                        DISTINCT_HOSTS.format(table=table) for table in tables
+                    ),
+                    [],
+                )
+            )
         return self.filter(
             Exists(TroopCount.objects.filter(host=OuterRef("pk")))
             | Exists(Intention.objects.filter(host=OuterRef("pk")))
