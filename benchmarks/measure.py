@@ -74,6 +74,8 @@ def measure_all(runs: int = 20, warmup: int = 2) -> list[Measurement]:
         timings = []
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
+        # Read now: every later request empties the connection's query log.
+        query_count = len(queries.captured_queries)
         for _ in range(runs):
             started = time.perf_counter()
             client.get(url)
@@ -83,7 +85,7 @@ def measure_all(runs: int = 20, warmup: int = 2) -> list[Measurement]:
                 name=name,
                 url=url,
                 status=response.status_code,
-                queries=len(queries.captured_queries),
+                queries=query_count,
                 median_ms=round(statistics.median(timings) * 1000, 2),
                 p95_ms=round(percentile(timings, 0.95) * 1000, 2),
                 runs=runs,
