@@ -15,9 +15,15 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import django
 import psycopg
 
-from deployments.status import _PAIRS
+# Django is set up only to read the status SQL from its one home; requests
+# never go through it.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+django.setup()
+
+from deployments.status import _PAIRS  # noqa: E402
 
 COUNTS = (
     "SELECT c.nation_id, c.host_id, n.code, n.name, h.code, h.name, c.troops, "

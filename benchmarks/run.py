@@ -230,11 +230,14 @@ def main() -> None:
         if shutil.which("wrk") is None:
             print("wrk is not installed (apt-get install wrk): no throughput run")
         else:
-            results["throughput"] = throughput(
-                arguments.throughput_size,
-                arguments.throughput_seconds,
-                arguments.connections,
-            )
+            try:
+                results["throughput"] = throughput(
+                    arguments.throughput_size,
+                    arguments.throughput_seconds,
+                    arguments.connections,
+                )
+            except subprocess.CalledProcessError as error:
+                results["throughput_error"] = str(error)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)
