@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from tests import servers
 from tests.servers import PROJECT, gunicorn, production_env
 
 SIZES = {
@@ -54,14 +55,8 @@ def environment(url: str) -> dict[str, str]:
 
 
 def manage(*args: str, env: dict[str, str]) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    """A manage.py command's standard output."""
+    return servers.manage(*args, env=env).stdout
 
 
 def prepare(database: str, size: str, reuse: bool) -> float | None:
