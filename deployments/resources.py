@@ -69,6 +69,11 @@ class TrackerResource(resources.ModelResource):
         self.user = user
         self.on_row = on_row
 
+    def get_queryset(self) -> Any:
+        # Rows in the order they were entered: re-imported, they keep that
+        # order, which breaks ties between same-day statements in the status.
+        return super().get_queryset().order_by("pk")
+
     def get_instance(self, instance_loader: Any, row: dict) -> Model | None:
         # The columns that identify a record are read before the others; name
         # the column when one of them is wrong instead of failing the row bare.
