@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import F, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lag, RowNumber
 
+from deployments.caching import remember
 from deployments.models import (
     Intention,
     Nation,
@@ -153,7 +154,11 @@ def current_status(
     stances: Iterable[str] | None = None,
 ) -> list[StatusRow]:
     """Status rows, one per (nation, host) with a count or a standing statement,
-    ordered by nation name then host name. Two queries.
+    ordered by nation name then host name. Two queries, plus one for the
+    data revision.
+
+    The rows are cached under the data's revision (``caching.remember``):
+    while nothing changes, a repeat costs one query.
 
     ``as_of`` gives the status as known on that date. Filtering by stance
     happens after the latest statement is chosen: an older "withdrawing" must
@@ -165,6 +170,18 @@ def current_status(
         "host_codes": _listed(host_codes),
         "nation_kinds": _listed(nation_kinds),
     }
+    wanted_stances = _listed(stances)
+    rows = remember(
+        "status",
+        (scope, wanted_stances),
+        lambda: _derive_status(scope, wanted_stances),
+    )
+    return list(rows)  # the cached list stays as it was, whatever callers do
+
+
+def _derive_status(
+    scope: dict[str, Any], wanted_stances: list[str] | None
+) -> list[StatusRow]:
     counts = {(c.nation_id, c.host_id): c for c in latest_troop_counts(**scope)}
     intentions = {(i.nation_id, i.host_id): i for i in latest_intentions(**scope)}
 
@@ -176,7 +193,6 @@ def current_status(
         assert record is not None  # every pair came from one of the two
         rows.append(StatusRow(record.nation, record.host, troop_count, intention))
 
-    wanted_stances = _listed(stances)
     if wanted_stances is not None:
         rows = [row for row in rows if row.stance in wanted_stances]
     rows.sort(key=lambda row: (row.nation.name, row.nation.code, row.host.name))

@@ -25,6 +25,7 @@ from deployments.models import (
     Standing,
     TroopCount,
 )
+from deployments.models.revision import note_change
 
 CONTRIBUTOR_PREFIX = "ZS"
 HOST_PREFIX = "ZH"
@@ -155,3 +156,5 @@ def generate(plan: Plan, on_rows: Callable[[int], None] = lambda rows: None) -> 
         for batch in batched(rows, BATCH):
             model.objects.bulk_create(batch)
             on_rows(len(batch))
+    # bulk_create sends no signals: say that the data changed.
+    note_change()

@@ -9,6 +9,8 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from deployments.caching import forget_all
+
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
 
@@ -21,10 +23,14 @@ def _fast_password_hasher(settings: Settings) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    # API rate limits are counted in the cache; each test starts uncounted.
+    # API rate limits are counted in the cache, and derived values are kept
+    # per revision, which restarts when a test empties the tables: each test
+    # starts with neither.
     cache.clear()
+    forget_all()
     yield
     cache.clear()
+    forget_all()
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
+from deployments.caching import CachedCountPaginator
+
 
 class TrackerPagination(PageNumberPagination):
     """Pages of 50 by default; ``page_size`` up to 1,000 (larger is capped).
@@ -15,6 +17,7 @@ class TrackerPagination(PageNumberPagination):
     ignored. A page past the last one is 404.
     """
 
+    django_paginator_class = CachedCountPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000

@@ -21,6 +21,7 @@ from deployments.models.deleted import (
 )
 from deployments.models.figures import Precision, TroopCount, format_troops
 from deployments.models.nations import Nation
+from deployments.models.revision import DataRevision
 from deployments.models.sources import Source
 from deployments.models.statements import Intention, Stance, Standing
 
@@ -28,6 +29,7 @@ __all__ = [
     "MAX_QUOTE_LENGTH",
     "MAX_TROOPS",
     "NATION_CODE_PATTERN",
+    "DataRevision",
     "DeletedIntention",
     "DeletedNation",
     "DeletedRecordQuerySet",

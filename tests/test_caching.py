@@ -1,0 +1,162 @@
+"""Derived values are reused while the data stays the same, and never after
+it changes: the data revision and what is cached under it."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
+
+from deployments.models import DataRevision, DeletedTroopCount, TroopCount
+from deployments.services import restore_deleted
+from deployments.status import current_status
+from deployments.synthetic import Plan, generate
+from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
+
+# Committed transactions, as in production: the revision moves on commit.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def troops_now(nation: str = "CAN", host: str = "IRQ") -> int | None:
+    rows = current_status(nation_codes=[nation], host_codes=[host])
+    return rows[0].troops if rows else None
+
+
+def change_troops_behind_djangos_back(count: TroopCount, troops: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE deployments_troopcount SET troops = %s WHERE id = %s",
+            [troops, count.pk],
+        )
+
+
+@pytest.fixture
+def canada_in_iraq() -> TroopCount:
+    return TroopCountFactory(
+        nation=NationFactory(code="CAN"), host=NationFactory(code="IRQ"), troops=500
+    )
+
+
+def test_every_committed_save_and_delete_moves_the_revision_on() -> None:
+    before = DataRevision.current()
+    count = TroopCountFactory()  # a nation, a host, a source and the count
+    after_create = DataRevision.current()
+    assert after_create >= before + 4
+    count.troops = 12
+    count.save()
+    assert DataRevision.current() == after_create + 1
+    count.delete()
+    assert DataRevision.current() == after_create + 2
+
+
+def test_a_transaction_moves_it_once_and_only_when_it_commits() -> None:
+    before = DataRevision.current()
+    with transaction.atomic():
+        TroopCountFactory()
+        IntentionFactory()
+        assert DataRevision.current() == before  # nothing visible yet
+    assert DataRevision.current() == before + 1
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        TroopCountFactory()
+        raise RuntimeError("rolled back")
+    assert DataRevision.current() == before + 1
+
+
+def test_status_is_reused_while_nothing_changes(
+    canada_in_iraq: TroopCount, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    assert troops_now() == 500
+    # A repeat costs one query, the revision: proven by a change made with SQL,
+    # which no signal reports, staying unseen.
+    change_troops_behind_djangos_back(canada_in_iraq, 450)
+    with django_assert_num_queries(1):
+        assert troops_now() == 500
+    DataRevision.bump()
+    assert troops_now() == 450
+
+
+def test_a_change_through_django_is_seen_at_once(canada_in_iraq: TroopCount) -> None:
+    assert troops_now() == 500
+    canada_in_iraq.troops = 250
+    canada_in_iraq.save()
+    assert troops_now() == 250
+    canada_in_iraq.delete()
+    assert troops_now() is None
+
+
+def test_a_transaction_that_wrote_reads_its_own_changes_not_the_cache(
+    canada_in_iraq: TroopCount,
+) -> None:
+    assert troops_now() == 500
+    with transaction.atomic():
+        canada_in_iraq.troops = 300
+        canada_in_iraq.save()
+        assert troops_now() == 300
+        transaction.set_rollback(True)
+    assert troops_now() == 500
+
+
+def test_bulk_generation_and_restores_move_the_revision_on(
+    canada_in_iraq: TroopCount,
+) -> None:
+    before = DataRevision.current()
+    generate(Plan(nations=1, hosts=1, records_per_nation=2))  # bulk_create
+    assert DataRevision.current() > before
+
+    assert troops_now() == 500
+    canada_in_iraq.delete()
+    assert troops_now() is None
+    restore_deleted(DeletedTroopCount.objects.still_deleted())
+    assert troops_now() == 500
+
+
+def test_no_cache_when_turned_off(
+    canada_in_iraq: TroopCount, settings: Settings
+) -> None:
+    settings.DERIVED_CACHE_SECONDS = 0
+    assert troops_now() == 500
+    change_troops_behind_djangos_back(canada_in_iraq, 450)
+    assert troops_now() == 450
+
+
+def test_a_revision_row_removed_by_hand_is_recreated() -> None:
+    DataRevision.objects.all().delete()
+    assert DataRevision.current() == 0
+    TroopCountFactory()
+    assert DataRevision.current() >= 1
+
+
+def test_status_api_and_page_see_a_change_made_through_the_api(
+    canada_in_iraq: TroopCount, editor_client: APIClient
+) -> None:
+    client = Client()
+    assert client.get("/api/status/").json()["results"][0]["troops"] == 500
+    assert "~500" in client.get("/").text
+    response = editor_client.patch(
+        f"/api/troop-counts/{canada_in_iraq.pk}/", {"troops": 480}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert client.get("/api/status/").json()["results"][0]["troops"] == 480
+    page = client.get("/").text
+    assert "~480" in page and "~500" not in page
+
+
+def test_list_counts_are_reused_and_follow_changes(
+    canada_in_iraq: TroopCount,
+    editor_client: APIClient,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    TroopCountFactory.create_batch(2)
+    assert editor_client.get("/api/troop-counts/").json()["count"] == 3
+    anonymous = APIClient()
+    # 1. the revision; 2. the page (the count is remembered)
+    with django_assert_num_queries(2):
+        assert anonymous.get("/api/troop-counts/").json()["count"] == 3
+    canada_in_iraq.delete()
+    assert anonymous.get("/api/troop-counts/").json()["count"] == 2
+    # Each filter has its own count.
+    assert anonymous.get("/api/troop-counts/?nation=CAN").json()["count"] == 0
