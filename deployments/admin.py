@@ -22,6 +22,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from deployments.caching import CachedCountPaginator
 from deployments.models import (
     DeletedIntention,
     DeletedNation,
@@ -170,6 +171,29 @@ class NationChangeList(ChangeList):
             nation.status_rows = rows_by_nation.get(nation.pk, [])
 
 
+class HostFilter(admin.RelatedFieldListFilter):
+    """Host countries that have records. ``RelatedOnlyFieldListFilter`` would
+    read every row for its DISTINCT; ``Nation.objects.hosts()`` walks the
+    host indexes instead."""
+
+    def field_choices(
+        self, field: Any, request: HttpRequest, model_admin: Any
+    ) -> list[tuple[int, str]]:
+        return [
+            (nation.pk, str(nation))
+            for nation in Nation.objects.hosts().order_by("name")
+        ]
+
+
+class LongListAdminMixin:
+    """For tables that grow to hundreds of thousands of rows: newest first
+    along an index, the count remembered until the data changes, and no
+    second count of the unfiltered table."""
+
+    paginator = CachedCountPaginator
+    show_full_result_count = False
+
+
 @admin.register(Nation)
 class NationAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin):
     resource_classes = [NationResource]
@@ -218,7 +242,11 @@ class SourceAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
 
 @admin.register(TroopCount)
 class TroopCountAdmin(
-    LongTextMixin, VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
+    LongListAdminMixin,
+    LongTextMixin,
+    VersionCheckedAdminMixin,
+    SpreadsheetMixin,
+    SimpleHistoryAdmin,
 ):
     resource_classes = [TroopCountResource]
     list_display = [
@@ -232,12 +260,14 @@ class TroopCountAdmin(
     ]
     list_filter = [
         "precision",
-        ("host", admin.RelatedOnlyFieldListFilter),
+        ("host", HostFilter),
         "counted_on",
     ]
     search_fields = ["nation__name", "nation__code", "figure_text", "excerpt"]
     autocomplete_fields = ["nation", "host", "source"]
-    date_hierarchy = "counted_on"
+    # No date_hierarchy: its year links need a DISTINCT over every row; the
+    # "counted on" filter covers recent dates.
+    ordering = ["-counted_on", "-id"]
     list_select_related = ["nation", "host", "source"]
 
     @admin.display(description="Troops", ordering="troops")
@@ -247,7 +277,11 @@ class TroopCountAdmin(
 
 @admin.register(Intention)
 class IntentionAdmin(
-    LongTextMixin, VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
+    LongListAdminMixin,
+    LongTextMixin,
+    VersionCheckedAdminMixin,
+    SpreadsheetMixin,
+    SimpleHistoryAdmin,
 ):
     resource_classes = [IntentionResource]
     list_display = [
@@ -265,7 +299,7 @@ class IntentionAdmin(
         "stance",
         "standing",
         "temporary",
-        ("host", admin.RelatedOnlyFieldListFilter),
+        ("host", HostFilter),
         "reported_on",
     ]
     search_fields = [
@@ -277,7 +311,7 @@ class IntentionAdmin(
         "destination_note",
     ]
     autocomplete_fields = ["nation", "host", "destination", "source"]
-    date_hierarchy = "reported_on"
+    ordering = ["-reported_on", "-id"]
     list_select_related = ["nation", "host", "destination", "source"]
     fieldsets = [
         (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -144,3 +146,36 @@ def test_inline_intentions_on_the_nation_page(analyst: Client) -> None:
     )
     assert "We are not leaving Iraq." in response.text
     assert Intention.objects.count() == 1
+
+
+@pytest.mark.parametrize("records", [2, 12])
+@pytest.mark.parametrize("model", ["troopcount", "intention"])
+def test_long_lists_are_newest_first_with_a_fixed_query_count(
+    analyst: Client,
+    model: str,
+    records: int,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    make_nations_with_status(records)
+    newest = TroopCountFactory(counted_on=datetime.date(2021, 3, 1), troops=7777)
+    IntentionFactory(
+        nation=newest.nation, reported_on=datetime.date(2021, 3, 1), speaker="Newest"
+    )
+    # 1-2. session and user; 3. host countries for the filter; 4. the count
+    # (no second count of the whole table); 5. the page, newest first
+    with django_assert_num_queries(5):
+        response = analyst.get(reverse(f"admin:deployments_{model}_changelist"))
+    rows = response.text.split("<tbody>")[1].split("</tr>")
+    assert len(rows) - 1 == records + 1
+    assert ("7,777" if model == "troopcount" else "Newest") in rows[0]
+
+
+def test_host_filter_offers_only_host_countries(analyst: Client) -> None:
+    canada = NationFactory(code="CAN", name="Canada")
+    TroopCountFactory(nation=canada)  # in Iraq
+    TroopCountFactory(nation=canada, host=NationFactory(code="KWT", name="Kuwait"))
+    NationFactory(code="NOR", name="Norway")  # hosts nothing
+    html = analyst.get(reverse("admin:deployments_troopcount_changelist")).text
+    host_filter = html.split("By host")[1].split("</ul>")[0]
+    assert "Iraq" in host_filter and "Kuwait" in host_filter
+    assert "Canada" not in host_filter and "Norway" not in host_filter

@@ -149,6 +149,8 @@ class TroopCount(VersionedModel):
                 fields=["nation", "host", "-counted_on", "-id"],
                 name="troop_count_latest_idx",
             ),
+            # The API list and the admin: every count, newest first.
+            models.Index(fields=["-counted_on", "-id"], name="troop_count_newest_idx"),
         ]
 
     def __str__(self) -> str:

@@ -220,6 +220,8 @@ class Intention(VersionedModel):
                 F("id").desc(),
                 name="intention_said_idx",
             ),
+            # The API list and the admin: every statement, newest report first.
+            models.Index(fields=["-reported_on", "-id"], name="intention_newest_idx"),
         ]
 
     def __str__(self) -> str:
