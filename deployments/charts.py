@@ -11,6 +11,8 @@ LABEL_WIDTH = 170
 VALUE_WIDTH = 80
 BAR_HEIGHT = 22
 BAR_GAP = 8
+# More bars than this make a chart nobody can read; the table has every row.
+MAX_BARS = 25
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,12 @@ class Chart:
     label_width: int = LABEL_WIDTH
     bar_height: int = BAR_HEIGHT
     left_out: int = 0  # rows without a known number
+    beyond_largest: int = 0  # rows with a number, smaller than the drawn ones
 
 
-def troop_chart(rows: list[StatusRow]) -> Chart:
-    """One bar per row with a known number, longest first, scaled to the largest."""
+def troop_chart(rows: list[StatusRow], max_bars: int = MAX_BARS) -> Chart:
+    """One bar per row with a known number, longest first, scaled to the
+    largest; only the ``max_bars`` largest are drawn."""
     known = sorted(
         (row for row in rows if row.troops is not None),
         key=lambda row: (-row.troops, row.nation.name),  # type: ignore[operator]
@@ -60,7 +64,12 @@ def troop_chart(rows: list[StatusRow]) -> Chart:
             y=index * (BAR_HEIGHT + BAR_GAP),
             width=max(2, round(usable * row.troops / largest)),  # type: ignore[operator]
         )
-        for index, row in enumerate(known)
+        for index, row in enumerate(known[:max_bars])
     ]
     height = max(len(bars) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT)
-    return Chart(bars=bars, height=height, left_out=len(rows) - len(known))
+    return Chart(
+        bars=bars,
+        height=height,
+        left_out=len(rows) - len(known),
+        beyond_largest=len(known) - len(bars),
+    )

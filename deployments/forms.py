@@ -48,6 +48,7 @@ class StatusFilterForm(forms.Form):
         help_text="The status as known on this date.",
     )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,3 +79,9 @@ class StatusFilterForm(forms.Form):
         without_value = [row for row in rows if key(row) is None]
         with_value.sort(key=key, reverse=sort.startswith("-"))
         return with_value + without_value
+
+
+class PageForm(forms.Form):
+    """A page number from the query string; absent means the default page."""
+
+    page = forms.IntegerField(required=False, min_value=1)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import F, QuerySet, Window
+from django.db.models import F, IntegerField, QuerySet, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lag, RowNumber
 
@@ -423,14 +423,50 @@ class TimelineEntry:
         return isinstance(self.record, TroopCount)
 
 
-def nation_timeline(nation: Nation) -> list[TimelineEntry]:
-    """Every count and statement about ``nation``'s troops, oldest first,
-    retracted and disputed statements included. Two queries."""
-    counts = TroopCount.objects.filter(nation=nation).select_related("host", "source")
-    intentions = Intention.objects.filter(nation=nation).select_related(
-        "host", "destination", "source"
-    )
-    entries = [TimelineEntry(count.counted_on, count) for count in counts]
-    entries += [TimelineEntry(intention.said_on, intention) for intention in intentions]
-    entries.sort(key=lambda entry: (entry.on, not entry.is_count, entry.record.pk))
-    return entries
+class NationTimeline:
+    """Every count and statement about a nation's troops, oldest first,
+    retracted and disputed statements included, read a slice at a time.
+
+    A sequence for Django's ``Paginator``: ``count()`` costs two queries and
+    each slice three (the slice's keys in date order, then its counts and its
+    statements), however long the history.
+    """
+
+    def __init__(self, nation: Nation) -> None:
+        self.counts = TroopCount.objects.filter(nation=nation)
+        self.intentions = Intention.objects.filter(nation=nation)
+
+    def count(self) -> int:
+        return self.counts.count() + self.intentions.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[TimelineEntry]:
+        if not isinstance(window, slice):
+            raise TypeError("a timeline is read a slice at a time")
+        # Same order as entries sort in: date, counts before statements, id.
+        kind = {"output_field": IntegerField()}
+        keys = list(
+            self.counts.order_by()
+            .annotate(on=F("counted_on"), kind=Value(0, **kind))
+            .values_list("on", "kind", "id")
+            .union(
+                self.intentions.order_by()
+                .annotate(
+                    on=Coalesce("stated_on", "reported_on"), kind=Value(1, **kind)
+                )
+                .values_list("on", "kind", "id")
+            )
+            .order_by("on", "kind", "id")[window]
+        )
+        counts = self.counts.select_related("host", "source").in_bulk(
+            [pk for _, kind, pk in keys if kind == 0]
+        )
+        intentions = self.intentions.select_related(
+            "host", "destination", "source"
+        ).in_bulk([pk for _, kind, pk in keys if kind == 1])
+        return [
+            TimelineEntry(on, counts[pk] if kind == 0 else intentions[pk])
+            for on, kind, pk in keys
+        ]

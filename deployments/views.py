@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import csv
 
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from deployments.charts import troop_chart
-from deployments.forms import SORT_COLUMNS, StatusFilterForm
+from deployments.forms import SORT_COLUMNS, PageForm, StatusFilterForm
 from deployments.models import Nation, Stance
 from deployments.spreadsheets import spreadsheet_safe
-from deployments.status import StatusRow, current_status, nation_timeline, summarize
+from deployments.status import NationTimeline, StatusRow, current_status, summarize
+
+# The page stays light on a phone; the CSV download has every row at once.
+ROWS_PER_PAGE = 100
+TIMELINE_ENTRIES_PER_PAGE = 100
 
 CSV_COLUMNS = [
     "Nation",
@@ -45,12 +50,17 @@ def status_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "deployments/status.html", {"form": form}, status=400)
     rows = filtered_rows(form)
+    paginator = Paginator(rows, ROWS_PER_PAGE)
+    try:
+        page = paginator.page(form.cleaned_data.get("page") or 1)
+    except EmptyPage:
+        raise Http404("There is no such page of the status table.") from None
     return render(
         request,
         "deployments/status.html",
         {
             "form": form,
-            "rows": rows,
+            "page": page,
             "summary": summarize(rows),
             "chart": troop_chart(rows),
             "stances": Stance,
@@ -122,13 +132,24 @@ def status_csv(request: HttpRequest) -> HttpResponse:
 
 
 def nation_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The nation's status, then its timeline a page at a time; without
+    ``?page=`` the last page, which holds the newest entries."""
     nation = get_object_or_404(Nation, code=code)
+    form = PageForm(request.GET)
+    if not form.is_valid():
+        message = "; ".join(" ".join(errors) for errors in form.errors.values())
+        return HttpResponse(f"page: {message}", status=400, content_type="text/plain")
+    paginator = Paginator(NationTimeline(nation), TIMELINE_ENTRIES_PER_PAGE)
+    try:
+        timeline = paginator.page(form.cleaned_data["page"] or paginator.num_pages)
+    except EmptyPage:
+        raise Http404("There is no such page of this timeline.") from None
     return render(
         request,
         "deployments/nation.html",
         {
             "nation": nation,
             "rows": current_status(nation_codes=[nation.code]),
-            "timeline": nation_timeline(nation),
+            "timeline": timeline,
         },
     )

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
-from deployments.models import Precision, Stance, Standing
+from deployments.models import Nation, Precision, Stance, Standing
+from deployments.synthetic import Plan, generate
 from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
 
 pytestmark = pytest.mark.django_db
@@ -206,8 +207,10 @@ def test_nation_page_query_count_is_fixed(
     count = TroopCountFactory(nation__code="CAN")
     for _ in range(statements):
         IntentionFactory(nation=count.nation)
-    # 1. the nation; 2-3. its status (counts, statements); 4-5. its timeline
-    with django_assert_num_queries(5):
+    # 1. the nation; 2-3. its status (counts, statements); 4-5. the timeline's
+    # length (counts, statements); 6. the page's entries in date order; 7-8.
+    # those counts and statements
+    with django_assert_num_queries(8):
         response = client.get("/nations/CAN/")
     assert response.text.count('<li class="entry') == statements + 1
 
@@ -229,3 +232,77 @@ def test_csv_download_keeps_formula_like_text_as_text(client: Client) -> None:
         csv.DictReader(io.StringIO(client.get("/status.csv").content.decode()))
     )
     assert (table[0]["Quote"], table[0]["Stated by"]) == ("'=1+2", "'@SUM(A1)")
+
+
+def test_status_table_comes_a_hundred_rows_a_page_with_totals_over_all(
+    client: Client,
+) -> None:
+    generate(Plan(nations=35, hosts=3, records_per_nation=6))  # 105 pairs
+    first = client.get("/?kind=state")
+    assert len(table_rows(first.text)) == 100
+    assert "105 rows, one per nation and host country; rows 1–100 shown" in first.text
+    assert "of 105 rows" in first.text  # the totals line counts every row
+    assert 'href="?kind=state&amp;page=2" rel="next"' in first.text
+
+    second = client.get("/?kind=state&page=2")
+    assert len(table_rows(second.text)) == 5
+    assert 'href="?kind=state&amp;page=1" rel="prev"' in second.text
+    # Nation and host: each pair on one page only.
+    shown = {row.split("</td>")[0] for row in table_rows(first.text)}
+    assert not shown & {row.split("</td>")[0] for row in table_rows(second.text)}
+
+
+def test_new_filters_start_from_the_first_page(client: Client) -> None:
+    generate(Plan(nations=35, hosts=3, records_per_nation=6))
+    form = client.get("/?page=2").text.split("</form>")[0]
+    assert 'name="page"' not in form
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "two", "1.5"])
+def test_a_malformed_page_number_is_refused(client: Client, page: str) -> None:
+    response = client.get(f"/?page={page}")
+    assert response.status_code == 400
+    assert "Page" in response.text
+
+
+def test_a_page_past_the_end_is_not_found(client: Client, article: None) -> None:
+    assert client.get("/?page=2").status_code == 404
+
+
+def test_chart_draws_the_largest_figures_and_says_what_it_leaves_out(
+    client: Client,
+) -> None:
+    generate(Plan(nations=12, hosts=3, records_per_nation=6))  # 36 pairs
+    html = client.get("/").text
+    chart = html.split('<svg class="chart"')[1].split("</svg>")[0]
+    assert chart.count("<rect ") == 25
+    assert "The 25 largest figures are drawn; 11 smaller ones are in the table." in html
+
+
+def test_a_long_timeline_opens_on_its_newest_page(client: Client) -> None:
+    generate(Plan(nations=1, hosts=2, records_per_nation=250))  # 248 entries
+    nation = Nation.objects.get(code="ZSAAAA")
+    newest = client.get(f"/nations/{nation.code}/")
+    assert newest.status_code == 200
+    html = newest.text
+    assert html.count('<li class="entry') == 48
+    assert "Entries 201–248 of 248, oldest first." in html
+    assert 'href="?page=2" rel="prev"' in html and 'href="?page=1">Oldest' in html
+
+    oldest = client.get(f"/nations/{nation.code}/?page=1").text
+    assert oldest.count('<li class="entry') == 100
+    first_dates = dates_in(oldest)
+    assert first_dates == sorted(first_dates)
+    assert first_dates[-1] <= dates_in(client.get("/nations/ZSAAAA/?page=2").text)[0]
+
+
+@pytest.mark.parametrize(("page", "status"), [("0", 400), ("x", 400), ("9", 404)])
+def test_a_bad_timeline_page_is_refused(
+    client: Client, article: None, page: str, status: int
+) -> None:
+    assert client.get(f"/nations/CAN/?page={page}").status_code == status
+
+
+def dates_in(html: str) -> list[str]:
+    timeline = html.split('class="timeline"')[1]
+    return [part.split('"')[0] for part in timeline.split('<time datetime="')[1:]]
