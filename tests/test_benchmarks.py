@@ -28,7 +28,8 @@ def test_every_target_answers_and_query_counts_do_not_grow() -> None:
     small = query_counts(Plan(nations=2, hosts=2, records_per_nation=8))
     larger = query_counts(Plan(nations=6, hosts=3, records_per_nation=30))
     assert small == larger
-    assert len(small) == 8
+    # Eight paths, five of them measured a second time with the cache off.
+    assert len(small) == 13
     assert all(count > 0 for count in small.values()), small
 
 
