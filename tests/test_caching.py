@@ -3,7 +3,10 @@ it changes: the data revision and what is cached under it."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
@@ -160,3 +163,13 @@ def test_list_counts_are_reused_and_follow_changes(
     assert anonymous.get("/api/troop-counts/").json()["count"] == 2
     # Each filter has its own count.
     assert anonymous.get("/api/troop-counts/?nation=CAN").json()["count"] == 0
+
+
+def test_mark_data_changed_makes_sql_edits_visible(canada_in_iraq: TroopCount) -> None:
+    assert troops_now() == 500
+    change_troops_behind_djangos_back(canada_in_iraq, 450)
+    assert troops_now() == 500
+    output = io.StringIO()
+    call_command("mark_data_changed", stdout=output)
+    assert "Data revision is now" in output.getvalue()
+    assert troops_now() == 450
