@@ -7,7 +7,8 @@ gunicorn beside a bare WSGI reference.
 
 Databases are made for the run (an SQLite file in /tmp, a PostgreSQL database
 ``bench_<size>``) and filled by ``generate_synthetic_data``; --reuse keeps
-ones already filled. Results: benchmarks/results/latest.json and latest.md.
+ones already filled. Results: benchmarks/results/latest.json and latest.md
+(or --output).
 """
 
 from __future__ import annotations
@@ -213,6 +214,9 @@ def main() -> None:
     parser.add_argument("--throughput-size", default="large")
     parser.add_argument("--throughput-seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--output", type=Path, default=RESULTS, help="folder for latest.json/.md"
+    )
     arguments = parser.parse_args()
 
     results: dict[str, object] = {"latency": [], "generation": {}}
@@ -241,10 +245,10 @@ def main() -> None:
                 )
             except subprocess.CalledProcessError as error:
                 results["throughput_error"] = str(error)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    arguments.output.mkdir(parents=True, exist_ok=True)
+    (arguments.output / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)
-    (RESULTS / "latest.md").write_text(table)
+    (arguments.output / "latest.md").write_text(table)
     print(table)
 
 
