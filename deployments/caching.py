@@ -35,6 +35,7 @@ Value = TypeVar("Value")
 
 _entries: TTLCache[str, Any] | None = None
 _lock = threading.Lock()
+_MISSING = object()
 
 
 def remember(
@@ -54,12 +55,13 @@ def remember(
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     key = f"{name}:{using}:{revision}:{digest}"
     with _lock:
-        if key in entries:
-            return entries[key]
+        value = entries.get(key, _MISSING)
+    if value is not _MISSING:
+        return value  # type: ignore[return-value]
     value = compute()
     with _lock:
         entries[key] = value
-    return value
+    return value  # type: ignore[return-value]
 
 
 def forget_all() -> None:

@@ -466,7 +466,12 @@ class NationTimeline:
         intentions = self.intentions.select_related(
             "host", "destination", "source"
         ).in_bulk([pk for _, kind, pk in keys if kind == 1])
+        records = [
+            counts.get(pk) if kind == 0 else intentions.get(pk) for _, kind, pk in keys
+        ]
+        # A record deleted between the two reads is left out, not an error.
         return [
-            TimelineEntry(on, counts[pk] if kind == 0 else intentions[pk])
-            for on, kind, pk in keys
+            TimelineEntry(on, record)
+            for (on, _, _), record in zip(keys, records, strict=True)
+            if record is not None
         ]

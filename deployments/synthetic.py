@@ -83,6 +83,15 @@ def batched(items: Iterator, size: int) -> Iterator[list]:
 
 def generate(plan: Plan, on_rows: Callable[[int], None] = lambda rows: None) -> None:
     """Create the planned nations, sources, counts and statements."""
+    try:
+        _create(plan, on_rows)
+    finally:
+        # bulk_create sends no signals: say that the data changed, also when
+        # a batch failed after others were saved.
+        note_change()
+
+
+def _create(plan: Plan, on_rows: Callable[[int], None]) -> None:
     chooser = random.Random(plan.seed)
     contributors = Nation.objects.bulk_create(
         Nation(code=code(CONTRIBUTOR_PREFIX, n), name=f"Synthetic nation {n}")
@@ -156,5 +165,3 @@ def generate(plan: Plan, on_rows: Callable[[int], None] = lambda rows: None) -> 
         for batch in batched(rows, BATCH):
             model.objects.bulk_create(batch)
             on_rows(len(batch))
-    # bulk_create sends no signals: say that the data changed.
-    note_change()

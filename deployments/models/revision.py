@@ -16,10 +16,12 @@ stands for is visible.
 
 from __future__ import annotations
 
-from functools import partial
+import time
+from collections.abc import Callable
 
 from django.db import connections, models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 
 SINGLETON_ID = 1
 
@@ -56,27 +58,54 @@ class DataRevision(models.Model):
 
     @classmethod
     def bump(cls, using: str = "default") -> None:
-        """Move the revision on: everything filed under an older one is stale."""
+        """Move the revision on: everything filed under an older one is stale.
+
+        The new number is also at least the current time in microseconds, so
+        a number never comes back: not after a backup holding an older one is
+        restored, nor after the row is removed. Entries filed under a number
+        therefore always describe the data as it was at that number.
+        """
+        now = _microseconds_now()
         updated = (
             cls.objects.using(using)
             .filter(id=SINGLETON_ID)
-            .update(number=F("number") + 1)
+            .update(number=Greatest(F("number") + 1, Value(now)))
         )
         if not updated:  # the row was removed by hand: start again
             cls.objects.using(using).get_or_create(
-                id=SINGLETON_ID, defaults={"number": 1}
+                id=SINGLETON_ID, defaults={"number": now}
             )
 
 
-def _bump(using: str) -> None:
-    DataRevision.bump(using)
+def _microseconds_now() -> int:
+    return int(time.time() * 1_000_000)
+
+
+def _bumper(using: str) -> Callable[[], None]:
+    """The one callback that bumps ``using``'s revision, so that a pending bump
+    can be recognised among a transaction's on-commit callbacks."""
+    if using not in _bumpers:
+
+        def bump_data_revision() -> None:
+            DataRevision.bump(using)
+
+        _bumpers[using] = bump_data_revision
+    return _bumpers[using]
+
+
+_bumpers: dict[str, Callable[[], None]] = {}
 
 
 def note_change(using: str = "default") -> None:
     """Bump the revision once the current transaction commits (at once in
-    autocommit); one bump per transaction however many rows it writes."""
+    autocommit); one bump per transaction however many rows it writes.
+
+    Robust: if the bump fails (the database went away just after the
+    commit), the change stands and the failure is logged; cached values then
+    live until ``DERIVED_CACHE_SECONDS`` runs out or the next change.
+    """
     if not has_uncommitted_changes(using):
-        transaction.on_commit(partial(_bump, using), using=using)
+        transaction.on_commit(_bumper(using), using=using, robust=True)
 
 
 def has_uncommitted_changes(using: str = "default") -> bool:
@@ -86,7 +115,7 @@ def has_uncommitted_changes(using: str = "default") -> bool:
     from nor add to what is cached for everyone.
     """
     connection = connections[using]
+    bump = _bumper(using)
     return connection.in_atomic_block and any(
-        isinstance(callback, partial) and callback.func is _bump
-        for _, callback, _ in connection.run_on_commit
+        callback is bump for _, callback, _ in connection.run_on_commit
     )
