@@ -23,8 +23,11 @@ import psycopg
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 django.setup()
 
-from deployments.status import _PAIRS  # noqa: E402
+from deployments.models import Intention, TroopCount  # noqa: E402
+from deployments.status import _latest_per_pair_sql  # noqa: E402
 
+LATEST_COUNTS, _ = _latest_per_pair_sql(TroopCount, None)
+LATEST_STATEMENTS, _ = _latest_per_pair_sql(Intention, None)
 COUNTS = (
     "SELECT c.nation_id, c.host_id, n.code, n.name, h.code, h.name, c.troops, "
     "c.precision, c.counted_on, s.id, s.title "
@@ -32,13 +35,7 @@ COUNTS = (
     "JOIN deployments_nation n ON n.id = c.nation_id "
     "JOIN deployments_nation h ON h.id = c.host_id "
     "JOIN deployments_source s ON s.id = c.source_id "
-    "WHERE c.id IN ({latest})"
-).format(
-    latest=_PAIRS.format(
-        table="deployments_troopcount",
-        conditions="",
-        latest_first="counted_on DESC, id DESC",
-    )
+    f"WHERE c.id IN ({LATEST_COUNTS})"
 )
 STATEMENTS = (
     "SELECT i.nation_id, i.host_id, n.code, n.name, h.code, h.name, i.stance, "
@@ -48,14 +45,7 @@ STATEMENTS = (
     "JOIN deployments_nation h ON h.id = i.host_id "
     "LEFT JOIN deployments_nation d ON d.id = i.destination_id "
     "JOIN deployments_source s ON s.id = i.source_id "
-    "WHERE i.id IN ({latest})"
-).format(
-    latest=_PAIRS.format(
-        table="deployments_intention",
-        conditions=" AND NOT (standing = 'retracted')",
-        latest_first='COALESCE("stated_on", "reported_on") DESC, reported_on DESC, '
-        "id DESC",
-    )
+    f"WHERE i.id IN ({LATEST_STATEMENTS})"
 )
 
 _connection: psycopg.Connection | None = None

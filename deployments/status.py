@@ -5,8 +5,7 @@ count and the latest statement that has not been retracted, optionally as
 known on a past date. The admin, the API and the pages all call
 :func:`current_status`, which costs two queries whatever the amount of data:
 one for the latest counts and one for the latest statements, each picking the
-newest row per pair inside the database (an index walk on PostgreSQL, window
-functions elsewhere).
+newest row per pair inside the database by walking its indexes.
 """
 
 from __future__ import annotations
@@ -16,10 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import connection
 from django.db.models import F, IntegerField, QuerySet, Value, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Lag, RowNumber
+from django.db.models.functions import Coalesce, Lag
 
 from deployments.caching import remember
 from deployments.models import (
@@ -80,25 +78,10 @@ def latest_troop_counts(
     nation_kinds: Iterable[str] | None = None,
 ) -> QuerySet[TroopCount]:
     """The newest count per (nation, host) dated on or before ``as_of``."""
-    if connection.vendor == "postgresql":
-        latest_ids = RawSQL(*_latest_per_pair_sql(TroopCount, as_of))
-        counts = TroopCount.objects.filter(id__in=latest_ids)
-        return _restrict(counts, nation_codes, host_codes, nation_kinds).select_related(
-            "nation", "host", "source"
-        )
-    counts = _restrict(
-        TroopCount.objects.known_on(as_of), nation_codes, host_codes, nation_kinds
-    )
-    return (
-        counts.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("nation_id"), F("host_id")],
-                order_by=[F("counted_on").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank=1)
-        .select_related("nation", "host", "source")
+    latest_ids = RawSQL(*_latest_per_pair_sql(TroopCount, as_of))
+    counts = TroopCount.objects.filter(id__in=latest_ids)
+    return _restrict(counts, nation_codes, host_codes, nation_kinds).select_related(
+        "nation", "host", "source"
     )
 
 
@@ -116,32 +99,10 @@ def latest_intentions(
     was reported when the source gives none; ties go to the later report, then
     to the record entered last.
     """
-    if connection.vendor == "postgresql":
-        latest_ids = RawSQL(*_latest_per_pair_sql(Intention, as_of))
-        intentions = Intention.objects.filter(id__in=latest_ids)
-        return _restrict(
-            intentions, nation_codes, host_codes, nation_kinds
-        ).select_related("nation", "host", "destination", "source")
-    intentions = _restrict(
-        Intention.objects.known_on(as_of).standing_on(as_of),
-        nation_codes,
-        host_codes,
-        nation_kinds,
-    )
-    return (
-        intentions.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("nation_id"), F("host_id")],
-                order_by=[
-                    Coalesce("stated_on", "reported_on").desc(),
-                    F("reported_on").desc(),
-                    F("id").desc(),
-                ],
-            )
-        )
-        .filter(rank=1)
-        .select_related("nation", "host", "destination", "source")
+    latest_ids = RawSQL(*_latest_per_pair_sql(Intention, as_of))
+    intentions = Intention.objects.filter(id__in=latest_ids)
+    return _restrict(intentions, nation_codes, host_codes, nation_kinds).select_related(
+        "nation", "host", "destination", "source"
     )
 
 
@@ -199,38 +160,52 @@ def _derive_status(
     return rows
 
 
-# On PostgreSQL "latest per pair" walks the indexes instead of ranking every
-# row: a recursive query hops from one (nation, host) pair to the next in the
-# index (a loose index scan, one probe per pair), then for each pair a LATERAL
-# subquery reads the first row of the index in "latest" order that qualifies.
-# Its cost follows the number of pairs, not the length of their history. Other
-# databases use the window functions above, which rank every row.
+# "Latest per pair" walks the indexes instead of ranking every row. A
+# recursive query hops from one (nation, host) pair to the next in the
+# (nation, host, ...) index: the next host of the same nation, else the first
+# host of the next nation, each one index probe (MIN over an index prefix).
+# For each pair, a correlated subquery then reads the first row of the index
+# in "latest" order that qualifies. Its cost follows the number of pairs, not
+# the length of their history, on PostgreSQL and SQLite alike (which has no
+# LATERAL, hence scalar subqueries; and row-value comparisons that it would
+# not use the index for, hence the two-step hop).
 _PAIRS = """
 WITH RECURSIVE pairs (nation_id, host_id) AS (
-    (SELECT nation_id, host_id FROM {table} ORDER BY nation_id, host_id LIMIT 1)
+    SELECT first.nation_id,
+        (SELECT MIN(host_id) FROM {table} WHERE nation_id = first.nation_id)
+    FROM (SELECT MIN(nation_id) AS nation_id FROM {table}) AS first
     UNION ALL
-    SELECT following.nation_id, following.host_id
-    FROM pairs, LATERAL (
-        SELECT nation_id, host_id FROM {table}
-        WHERE (nation_id, host_id) > (pairs.nation_id, pairs.host_id)
-        ORDER BY nation_id, host_id LIMIT 1
-    ) AS following
+    SELECT
+        CASE WHEN {next_host} IS NULL THEN {next_nation} ELSE pairs.nation_id END,
+        COALESCE(
+            {next_host},
+            (SELECT MIN(host_id) FROM {table} WHERE nation_id = {next_nation})
+        )
+    FROM pairs
+    WHERE pairs.nation_id IS NOT NULL
 )
-SELECT latest.id FROM pairs, LATERAL (
+SELECT (
     SELECT id FROM {table}
     WHERE nation_id = pairs.nation_id AND host_id = pairs.host_id {conditions}
     ORDER BY {latest_first} LIMIT 1
-) AS latest
+) FROM pairs
+WHERE pairs.nation_id IS NOT NULL
 """
+_NEXT_HOST = (
+    "(SELECT MIN(host_id) FROM {table} "
+    "WHERE nation_id = pairs.nation_id AND host_id > pairs.host_id)"
+)
+_NEXT_NATION = "(SELECT MIN(nation_id) FROM {table} WHERE nation_id > pairs.nation_id)"
 
 
 def _latest_per_pair_sql(
     model: type[TroopCount] | type[Intention], as_of: datetime.date | None
 ) -> tuple[str, list[object]]:
-    """SQL (PostgreSQL) for the id of the latest qualifying row of each pair.
+    """SQL for the id of the latest qualifying row of each pair (NULL for a
+    pair where none qualifies).
 
     The ORDER BY must match the model's "latest" index exactly
-    (troop_count_latest_idx, intention_said_idx) for PostgreSQL to use it.
+    (troop_count_latest_idx, intention_said_idx) for the database to use it.
     """
     conditions: list[str] = []
     params: list[object] = []
@@ -252,8 +227,11 @@ def _latest_per_pair_sql(
             )
             params.append(as_of)
         conditions.append(f"NOT ({retracted})")
+    table = model._meta.db_table
     sql = _PAIRS.format(
-        table=model._meta.db_table,
+        table=table,
+        next_host=_NEXT_HOST.format(table=table),
+        next_nation=_NEXT_NATION.format(table=table),
         conditions="".join(f" AND {condition}" for condition in conditions),
         latest_first=latest_first,
     )

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import pytest
 from pytest_django import DjangoAssertNumQueries
 
-from deployments.models import Nation, Precision, Stance, Standing
-from deployments.status import StatusRow, current_status
+from deployments.models import (
+    Intention,
+    Nation,
+    Precision,
+    Stance,
+    Standing,
+    TroopCount,
+)
+from deployments.status import (
+    StatusRow,
+    current_status,
+    latest_intentions,
+    latest_troop_counts,
+)
+from deployments.synthetic import Plan, generate
 from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +191,77 @@ def test_status_takes_two_queries_whatever_the_data(
             assert row.intention_source is not None
             assert row.nation.name and row.host.name
     assert len(rows) == nations
+
+
+@pytest.mark.parametrize("years_back", [None, 2, 6])
+def test_index_walk_finds_the_same_rows_as_reading_every_row(
+    years_back: int | None,
+) -> None:
+    """The status query hops through the indexes pair by pair; here the same
+    answer is worked out in Python from every row, on synthetic data with
+    several hosts per nation, retractions and retraction dates."""
+    generate(Plan(nations=7, hosts=3, records_per_nation=60, seed=3))
+    # Some pairs lose every standing statement, some nations a whole host.
+    Intention.objects.filter(nation__code="ZSAAAB").update(
+        standing=Standing.RETRACTED, standing_changed_on=None
+    )
+    TroopCount.objects.filter(nation__code="ZSAAAC", host__code="ZHAAAA").delete()
+    Intention.objects.filter(nation__code="ZSAAAC", host__code="ZHAAAA").delete()
+    Intention.objects.filter(standing=Standing.RETRACTED).exclude(
+        nation__code="ZSAAAB"
+    ).update(standing_changed_on=datetime.date(2015, 1, 1))
+    # Entered out of date order: a later id is not always a later date.
+    earlier = datetime.timedelta(days=900)
+    for count in TroopCount.objects.order_by("id")[::3]:
+        TroopCount.objects.filter(pk=count.pk).update(
+            counted_on=count.counted_on - earlier
+        )
+    for statement in Intention.objects.order_by("id")[::3]:
+        Intention.objects.filter(pk=statement.pk).update(
+            stated_on=None, reported_on=statement.reported_on - earlier
+        )
+    as_of = None if years_back is None else datetime.date(2020 - years_back, 6, 30)
+
+    def newest(records: list, key: Callable) -> dict[tuple[int, int], int]:
+        chosen: dict[tuple[int, int], object] = {}
+        for record in records:
+            pair = (record.nation_id, record.host_id)
+            if pair not in chosen or key(record) > key(chosen[pair]):
+                chosen[pair] = record
+        return {pair: record.pk for pair, record in chosen.items()}
+
+    counts = [
+        count
+        for count in TroopCount.objects.all()
+        if as_of is None or count.counted_on <= as_of
+    ]
+    statements = [
+        statement
+        for statement in Intention.objects.all()
+        if (as_of is None or statement.reported_on <= as_of)
+        and not (
+            statement.standing == Standing.RETRACTED
+            and (
+                as_of is None
+                or statement.standing_changed_on is None
+                or statement.standing_changed_on <= as_of
+            )
+        )
+    ]
+    expected_counts = newest(counts, lambda count: (count.counted_on, count.pk))
+    expected_statements = newest(
+        statements,
+        lambda statement: (statement.said_on, statement.reported_on, statement.pk),
+    )
+    assert expected_counts and expected_statements
+
+    found_counts = {
+        (count.nation_id, count.host_id): count.pk
+        for count in latest_troop_counts(as_of=as_of)
+    }
+    found_statements = {
+        (statement.nation_id, statement.host_id): statement.pk
+        for statement in latest_intentions(as_of=as_of)
+    }
+    assert found_counts == expected_counts
+    assert found_statements == expected_statements
