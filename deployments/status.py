@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.db import connection
 from django.db.models import F, IntegerField, QuerySet, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lag
@@ -162,27 +163,15 @@ def _derive_status(
 
 # "Latest per pair" walks the indexes instead of ranking every row. A
 # recursive query hops from one (nation, host) pair to the next in the
-# (nation, host, ...) index: the next host of the same nation, else the first
-# host of the next nation, each one index probe (MIN over an index prefix).
-# For each pair, a correlated subquery then reads the first row of the index
-# in "latest" order that qualifies. Its cost follows the number of pairs, not
-# the length of their history, on PostgreSQL and SQLite alike (which has no
-# LATERAL, hence scalar subqueries; and row-value comparisons that it would
-# not use the index for, hence the two-step hop).
+# (nation, host, ...) index, one probe per pair; for each pair a correlated
+# subquery then reads the first row of the index in "latest" order that
+# qualifies. Its cost follows the number of pairs, not the length of their
+# history.
 _PAIRS = """
 WITH RECURSIVE pairs (nation_id, host_id) AS (
-    SELECT first.nation_id,
-        (SELECT MIN(host_id) FROM {table} WHERE nation_id = first.nation_id)
-    FROM (SELECT MIN(nation_id) AS nation_id FROM {table}) AS first
+    {first_pair}
     UNION ALL
-    SELECT
-        CASE WHEN {next_host} IS NULL THEN {next_nation} ELSE pairs.nation_id END,
-        COALESCE(
-            {next_host},
-            (SELECT MIN(host_id) FROM {table} WHERE nation_id = {next_nation})
-        )
-    FROM pairs
-    WHERE pairs.nation_id IS NOT NULL
+    {next_pair}
 )
 SELECT (
     SELECT id FROM {table}
@@ -191,6 +180,35 @@ SELECT (
 ) FROM pairs
 WHERE pairs.nation_id IS NOT NULL
 """
+# The hop. PostgreSQL takes the next pair in one probe, by row-value order.
+# SQLite has no LATERAL and does not use the index for a row-value
+# comparison, so it takes the next host of the same nation, else the first
+# host of the next nation, each a MIN() over an index prefix (on PostgreSQL
+# that walk takes half as long again: 14 ms instead of 9 at 600 pairs).
+_HOPS = {
+    "postgresql": (
+        "(SELECT nation_id, host_id FROM {table} ORDER BY nation_id, host_id LIMIT 1)",
+        """SELECT following.nation_id, following.host_id
+    FROM pairs, LATERAL (
+        SELECT nation_id, host_id FROM {table}
+        WHERE (nation_id, host_id) > (pairs.nation_id, pairs.host_id)
+        ORDER BY nation_id, host_id LIMIT 1
+    ) AS following""",
+    ),
+    "sqlite": (
+        """SELECT first.nation_id,
+        (SELECT MIN(host_id) FROM {table} WHERE nation_id = first.nation_id)
+    FROM (SELECT MIN(nation_id) AS nation_id FROM {table}) AS first""",
+        """SELECT
+        CASE WHEN {next_host} IS NULL THEN {next_nation} ELSE pairs.nation_id END,
+        COALESCE(
+            {next_host},
+            (SELECT MIN(host_id) FROM {table} WHERE nation_id = {next_nation})
+        )
+    FROM pairs
+    WHERE pairs.nation_id IS NOT NULL""",
+    ),
+}
 _NEXT_HOST = (
     "(SELECT MIN(host_id) FROM {table} "
     "WHERE nation_id = pairs.nation_id AND host_id > pairs.host_id)"
@@ -228,10 +246,16 @@ def _latest_per_pair_sql(
             params.append(as_of)
         conditions.append(f"NOT ({retracted})")
     table = model._meta.db_table
+    first_pair, next_pair = _HOPS.get(connection.vendor, _HOPS["sqlite"])
+    hop = {
+        "table": table,
+        "next_host": _NEXT_HOST.format(table=table),
+        "next_nation": _NEXT_NATION.format(table=table),
+    }
     sql = _PAIRS.format(
+        first_pair=first_pair.format(**hop),
+        next_pair=next_pair.format(**hop),
         table=table,
-        next_host=_NEXT_HOST.format(table=table),
-        next_nation=_NEXT_NATION.format(table=table),
         conditions="".join(f" AND {condition}" for condition in conditions),
         latest_first=latest_first,
     )
