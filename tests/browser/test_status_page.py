@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from deployments.models import Intention
+from deployments.synthetic import Plan, generate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -149,3 +150,34 @@ def test_admin_works_under_the_content_security_policy(
         path=str(screenshots / "admin-intention.png"), full_page=True
     )
     assert watch.violations == []
+
+
+def test_reader_pages_through_a_long_table_and_a_long_timeline(
+    live_server: Any,
+    transactional_db: None,
+    page: tuple[Any, PolicyWatch],
+    screenshots: Path,
+) -> None:
+    generate(Plan(nations=35, hosts=3, records_per_nation=240))  # 105 rows
+    browser_page, watch = page
+    browser_page.goto(live_server.url + "/?kind=state")
+    assert browser_page.locator("table.status tbody tr").count() == 100
+    assert "rows 1–100 shown" in browser_page.inner_text("table.status caption")
+
+    browser_page.get_by_role("link", name="Next →").click()
+    assert "kind=state" in browser_page.url and "page=2" in browser_page.url
+    assert browser_page.locator("table.status tbody tr").count() == 5
+    assert browser_page.get_by_text("Page 2 of 2").is_visible()
+    browser_page.screenshot(path=str(screenshots / "status-page-2.png"), full_page=True)
+
+    browser_page.locator("table.status tbody tr a").first.click()
+    timeline = browser_page.locator("ol.timeline > li")
+    assert timeline.count() == 40  # the newest page of 240 entries
+    assert browser_page.get_by_text("Entries 201–240 of 240").is_visible()
+    browser_page.get_by_role("link", name="← Earlier").first.click()
+    assert browser_page.url.endswith("?page=2")
+    assert timeline.count() == 100
+    browser_page.screenshot(path=str(screenshots / "timeline-page-2.png"))
+
+    assert watch.violations == []
+    assert watch.errors == []
