@@ -148,9 +148,7 @@ def _derive_status(
     intentions = {(i.nation_id, i.host_id): i for i in latest_intentions(**scope)}
 
     rows = []
-    for pair in counts.keys() | intentions.keys():
-        troop_count = counts.get(pair)
-        intention = intentions.get(pair)
+    for troop_count, intention in _pairs(counts, intentions):
         record = troop_count or intention
         assert record is not None  # every pair came from one of the two
         rows.append(StatusRow(record.nation, record.host, troop_count, intention))
@@ -159,6 +157,129 @@ def _derive_status(
         rows = [row for row in rows if row.stance in wanted_stances]
     rows.sort(key=lambda row: (row.nation.name, row.nation.code, row.host.name))
     return rows
+
+
+# The status table's columns, each with the field it is read from. The names
+# are the API's; the nation and host columns come from whichever record the
+# pair has.
+_PAIR_COLUMNS = {
+    "nation": "nation__code",
+    "nation_name": "nation__name",
+    "nation_kind": "nation__kind",
+    "host": "host__code",
+    "host_name": "host__name",
+}
+_COUNT_COLUMNS = {
+    "troops": "troops",
+    "troops_precision": "precision",
+    "troops_as_of": "counted_on",
+    "troops_source": "source_id",
+    "troops_source_title": "source__title",
+    "troops_excerpt": "excerpt",
+}
+_INTENTION_COLUMNS = {
+    "stance": "stance",
+    "temporary": "temporary",
+    "troops_affected": "troops_affected",
+    "destination": "destination__code",
+    "destination_note": "destination_note",
+    "stated_by": "speaker",
+    "stated_by_role": "speaker_role",
+    "stated_on": "stated_on",
+    "reported_on": "reported_on",
+    "standing": "standing",
+    "quote": "quote",
+    "intention_source": "source_id",
+    "intention_source_title": "source__title",
+}
+STATUS_TABLE_COLUMNS = [
+    *_PAIR_COLUMNS,
+    *_COUNT_COLUMNS,
+    "troops_display",
+    *_INTENTION_COLUMNS,
+]
+
+
+def status_table(
+    *,
+    as_of: datetime.date | None = None,
+    nation_codes: Iterable[str] | None = None,
+    host_codes: Iterable[str] | None = None,
+    nation_kinds: Iterable[str] | None = None,
+    stances: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """:func:`current_status` as a table of plain values, one dict per row
+    with the keys of ``STATUS_TABLE_COLUMNS``: what the API serves.
+
+    The same records, filters and order as ``current_status``, read with
+    ``values_list()`` instead of as model instances: at 600 pairs building
+    ~4,800 instances cost four times the Python time of the whole request
+    otherwise, and an API row needs none of their behaviour. Two queries (plus
+    the revision when cached, as for ``current_status``).
+    """
+    scope = {
+        "as_of": as_of,
+        "nation_codes": _listed(nation_codes),
+        "host_codes": _listed(host_codes),
+        "nation_kinds": _listed(nation_kinds),
+    }
+    wanted_stances = _listed(stances)
+    rows = remember(
+        "status_table",
+        (scope, wanted_stances),
+        lambda: _derive_status_table(scope, wanted_stances),
+    )
+    return list(rows)  # the rows themselves are shared: callers must not edit
+
+
+def _derive_status_table(
+    scope: dict[str, Any], wanted_stances: list[str] | None
+) -> list[dict[str, Any]]:
+    counts = _table_rows(
+        latest_troop_counts(**scope), {**_PAIR_COLUMNS, **_COUNT_COLUMNS}
+    )
+    intentions = _table_rows(
+        latest_intentions(**scope), {**_PAIR_COLUMNS, **_INTENTION_COLUMNS}
+    )
+    blank = dict.fromkeys(STATUS_TABLE_COLUMNS)  # every key, in column order
+
+    rows = []
+    for count, intention in _pairs(counts, intentions):
+        row = {**blank, **(intention or {}), **(count or {})}
+        row["troops_display"] = format_troops(row["troops"], row["troops_precision"])
+        rows.append(row)
+
+    if wanted_stances is not None:
+        rows = [row for row in rows if row["stance"] in wanted_stances]
+    rows.sort(key=lambda row: (row["nation_name"], row["nation"], row["host_name"]))
+    return rows
+
+
+def _table_rows(
+    records: QuerySet, columns: dict[str, str]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """``records`` as dicts of ``columns``, by (nation code, host code)."""
+    names = list(columns)
+    return {
+        (row["nation"], row["host"]): row
+        for row in (
+            dict(zip(names, values, strict=True))
+            for values in records.order_by().values_list(*columns.values())
+        )
+    }
+
+
+Count = TypeVar("Count")
+Statement = TypeVar("Statement")
+
+
+def _pairs(
+    counts: dict[Any, Count], intentions: dict[Any, Statement]
+) -> Iterable[tuple[Count | None, Statement | None]]:
+    """Each pair's latest count and latest statement, either possibly None, for
+    every pair that has at least one of them."""
+    for pair in counts.keys() | intentions.keys():
+        yield counts.get(pair), intentions.get(pair)
 
 
 # "Latest per pair" walks the indexes instead of ranking every row. A

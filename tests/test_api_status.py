@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 from django.core.management import call_command
 from pytest_django import DjangoAssertNumQueries
 from rest_framework.test import APIClient
 
+from deployments.api.serializers import StatusRowSerializer
 from deployments.models import Precision, Stance, Standing
+from deployments.status import status_table
 from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +77,22 @@ def test_row_carries_count_and_latest_standing_statement(
         "intention_source": intention.source.pk,
         "intention_source_title": intention.source.title,
     }
+
+
+def test_rows_go_out_as_their_fields_would_write_them(
+    api_client: APIClient,
+) -> None:
+    """The status rows skip the serializer's fields on the way out; what they
+    write must be what those fields (and so the schema) say, null and date
+    columns included."""
+    call_command("loaddata", "nations", "article_2020_01_08", verbosity=0)
+    TroopCountFactory(troops=None, precision=Precision.UNKNOWN)  # no statement
+    by_fields = [dict(StatusRowSerializer(row).data) for row in status_table()]
+
+    served = rows(api_client, "page_size=100")
+
+    assert len(served) == len(by_fields) == 8
+    assert served == json.loads(json.dumps(by_fields))
 
 
 def test_article_fixtures_through_the_api(api_client: APIClient) -> None:

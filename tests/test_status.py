@@ -17,10 +17,12 @@ from deployments.models import (
     TroopCount,
 )
 from deployments.status import (
+    STATUS_TABLE_COLUMNS,
     StatusRow,
     current_status,
     latest_intentions,
     latest_troop_counts,
+    status_table,
 )
 from deployments.synthetic import Plan, generate
 from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
@@ -265,3 +267,85 @@ def test_index_walk_finds_the_same_rows_as_reading_every_row(
     }
     assert found_counts == expected_counts
     assert found_statements == expected_statements
+
+
+def as_table_row(row: StatusRow) -> dict[str, object]:
+    """What the status table must say of a status row, column by column."""
+    count, intention = row.troop_count, row.intention
+    return {
+        "nation": row.nation.code,
+        "nation_name": row.nation.name,
+        "nation_kind": row.nation.kind,
+        "host": row.host.code,
+        "host_name": row.host.name,
+        "troops": row.troops,
+        "troops_precision": row.troops_precision,
+        "troops_as_of": row.troops_as_of,
+        "troops_source": count.source_id if count else None,
+        "troops_source_title": count.source.title if count else None,
+        "troops_excerpt": count.excerpt if count else None,
+        "troops_display": row.troops_display,
+        "stance": row.stance,
+        "temporary": intention.temporary if intention else None,
+        "troops_affected": intention.troops_affected if intention else None,
+        "destination": intention.destination.code
+        if intention and intention.destination
+        else None,
+        "destination_note": intention.destination_note if intention else None,
+        "stated_by": intention.speaker if intention else None,
+        "stated_by_role": intention.speaker_role if intention else None,
+        "stated_on": intention.stated_on if intention else None,
+        "reported_on": intention.reported_on if intention else None,
+        "standing": intention.standing if intention else None,
+        "quote": intention.quote if intention else None,
+        "intention_source": intention.source_id if intention else None,
+        "intention_source_title": intention.source.title if intention else None,
+    }
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"as_of": datetime.date(2016, 6, 30)},
+        {"stances": [Stance.STAYING, Stance.WITHDRAWING]},
+        {"host_codes": ["ZHAAAB"], "nation_codes": ["ZSAAAA", "ZSAAAD", "KWT"]},
+        {"nation_kinds": [Nation.Kind.ALLIANCE]},
+    ],
+)
+def test_status_table_says_what_the_status_rows_say(
+    filters: dict[str, object],
+) -> None:
+    """The API's plain table and the pages' rows are one status: same pairs,
+    same order, same values, whatever the filters."""
+    generate(Plan(nations=6, hosts=3, records_per_nation=40, seed=5))
+    # Pairs with only a count, only a statement, a destination, an alliance.
+    kuwait = NationFactory(code="KWT", name="Kuwait")
+    TroopCountFactory(nation=kuwait, troops=None, precision=Precision.UNKNOWN)
+    IntentionFactory(
+        nation=NationFactory(code="NATO", name="NATO", kind=Nation.Kind.ALLIANCE),
+        stance=Stance.REPOSITIONING,
+        destination=kuwait,
+    )
+    Intention.objects.filter(nation__code="ZSAAAB", host__code="ZHAAAA").delete()
+
+    expected = [as_table_row(row) for row in current_status(**filters)]
+    table = status_table(**filters)
+
+    assert expected, "the filters must leave rows to compare"
+    assert table == expected
+    assert [list(row) for row in table] == [STATUS_TABLE_COLUMNS] * len(table)
+
+
+@pytest.mark.parametrize(("nations", "records"), [(1, 1), (8, 5)])
+def test_status_table_takes_two_queries_whatever_the_data(
+    nations: int, records: int, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    make_history(nations, records)
+    # 1. latest troop count per pair, with nation, host and source columns
+    # 2. latest standing statement per pair, with nation, host, destination
+    #    and source columns
+    with django_assert_num_queries(2):
+        table = status_table()
+    assert len(table) == nations
+    assert all(row["troops_source_title"] and row["quote"] for row in table)

@@ -28,7 +28,7 @@ from deployments.api.history import VersionSerializer, history_of
 from deployments.api.queries import StatusQuery
 from deployments.api.responses import JSONErrorsMixin
 from deployments.models import Intention, Nation, Source, TroopCount, VersionConflict
-from deployments.status import current_status
+from deployments.status import status_table
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -190,4 +190,4 @@ class StatusView(JSONErrorsMixin, generics.ListAPIView):
     def get_queryset(self) -> list[Any]:  # type: ignore[override]
         query = StatusQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return current_status(**query.status_filters())
+        return status_table(**query.status_filters())
