@@ -163,6 +163,9 @@ def throughput(size: str, seconds: int, connections: int) -> dict[str, object]:
         "size": size,
         "seconds": seconds,
         "connections": connections,
+        # gunicorn.conf.py reads these; the same for all three servers.
+        "workers": env.get("WEB_CONCURRENCY"),
+        "threads": env.get("GUNICORN_THREADS", "2 (gunicorn.conf.py default)"),
         "tracker": tracker,
         "tracker_uncached": uncached,
         "reference": reference,
