@@ -11,7 +11,7 @@ newest row per pair inside the database by walking its indexes.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -126,19 +126,9 @@ def current_status(
     happens after the latest statement is chosen: an older "withdrawing" must
     not make a nation that now says "staying" match ``stances=["withdrawing"]``.
     """
-    scope = {
-        "as_of": as_of,
-        "nation_codes": _listed(nation_codes),
-        "host_codes": _listed(host_codes),
-        "nation_kinds": _listed(nation_kinds),
-    }
-    wanted_stances = _listed(stances)
-    rows = remember(
-        "status",
-        (scope, wanted_stances),
-        lambda: _derive_status(scope, wanted_stances),
+    return _remembered(
+        "status", _derive_status, as_of, nation_codes, host_codes, nation_kinds, stances
     )
-    return list(rows)  # the cached list stays as it was, whatever callers do
 
 
 def _derive_status(
@@ -217,6 +207,30 @@ def status_table(
     otherwise, and an API row needs none of their behaviour. Two queries (plus
     the revision when cached, as for ``current_status``).
     """
+    return _remembered(
+        "status_table",
+        _derive_status_table,
+        as_of,
+        nation_codes,
+        host_codes,
+        nation_kinds,
+        stances,
+    )
+
+
+Row = TypeVar("Row")
+
+
+def _remembered(
+    name: str,
+    derive: Callable[[dict[str, Any], list[str] | None], list[Row]],
+    as_of: datetime.date | None,
+    nation_codes: Iterable[str] | None,
+    host_codes: Iterable[str] | None,
+    nation_kinds: Iterable[str] | None,
+    stances: Iterable[str] | None,
+) -> list[Row]:
+    """``derive(scope, wanted_stances)``, cached under the data's revision."""
     scope = {
         "as_of": as_of,
         "nation_codes": _listed(nation_codes),
@@ -225,11 +239,11 @@ def status_table(
     }
     wanted_stances = _listed(stances)
     rows = remember(
-        "status_table",
-        (scope, wanted_stances),
-        lambda: _derive_status_table(scope, wanted_stances),
+        name, (scope, wanted_stances), lambda: derive(scope, wanted_stances)
     )
-    return list(rows)  # the rows themselves are shared: callers must not edit
+    # A new list each time: the cached one stays as it was whatever callers
+    # do to theirs (the rows themselves are shared and must not be edited).
+    return list(rows)
 
 
 def _derive_status_table(
