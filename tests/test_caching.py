@@ -111,6 +111,23 @@ def test_status_is_reused_while_nothing_changes(
     assert troops_now() == 450
 
 
+def test_api_status_is_reused_while_nothing_changes(
+    canada_in_iraq: TroopCount, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = Client()
+
+    def served_troops() -> int:
+        return client.get("/api/status/").json()["results"][0]["troops"]
+
+    assert served_troops() == 500
+    change_troops_behind_djangos_back(canada_in_iraq, 450)
+    # 1. the revision: the table is the one derived before the SQL edit
+    with django_assert_num_queries(1):
+        assert served_troops() == 500
+    DataRevision.bump()
+    assert served_troops() == 450
+
+
 def test_a_change_through_django_is_seen_at_once(canada_in_iraq: TroopCount) -> None:
     assert troops_now() == 500
     canada_in_iraq.troops = 250
