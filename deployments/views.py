@@ -15,7 +15,7 @@ from deployments.spreadsheets import spreadsheet_safe
 from deployments.status import NationTimeline, StatusRow, current_status, summarize
 
 # The page stays light on a phone; the CSV download has every row at once.
-ROWS_PER_PAGE = 100
+ROWS_PER_PAGE = 50
 TIMELINE_ENTRIES_PER_PAGE = 100
 
 CSV_COLUMNS = [
