@@ -2,10 +2,11 @@
 
 Status is never stored. For each (nation, host) pair it is the latest troop
 count and the latest statement that has not been retracted, optionally as
-known on a past date. The admin, the API and the pages all call
-:func:`current_status`, which costs two queries whatever the amount of data:
-one for the latest counts and one for the latest statements, each picking the
-newest row per pair inside the database by walking its indexes.
+known on a past date. The admin and the pages call :func:`current_status`
+(rows of model instances), the API :func:`status_table` (the same rows as
+plain values); each costs two queries whatever the amount of data: one for
+the latest counts and one for the latest statements, each picking the newest
+row per pair inside the database by walking its indexes.
 """
 
 from __future__ import annotations

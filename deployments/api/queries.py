@@ -46,7 +46,7 @@ class StatusQuery(serializers.Serializer):
     )
 
     def status_filters(self) -> dict[str, Any]:
-        """Keyword arguments for status.current_status(); an empty list is no
+        """Keyword arguments for status.status_table(); an empty list is no
         filter at all, as in ``?nation=``."""
         data = self.validated_data
         return {
