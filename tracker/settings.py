@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.csp import inline_handler_hashes, inline_style_hashes
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -103,6 +105,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# After a login whose ?next= is missing or points off the site (refused as
+# unsafe), land on the admin's index rather than Django's /accounts/profile/,
+# which this site does not have.
+LOGIN_REDIRECT_URL = "admin:index"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -192,7 +199,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "deployments.api.pagination.TrackerPagination",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "deployments.api.browsable.TrackerBrowsableAPIRenderer",
         "deployments.api.responses.PaginatedCSVRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["deployments.api.parsers.TrackerJSONParser"],
@@ -220,7 +227,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Who has how many troops where, what they said they will do with "
         "them, and the source of every figure. Anyone may read; writes need "
-        "a token (Authorization: Token <key>) of a user with the model "
+        "a token (`Authorization: Token <key>`) of a user with the model "
         "permission. Lists are paginated and also render as CSV "
         "(?format=csv). Errors are {detail, code, errors}."
     ),
@@ -261,8 +268,12 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        # Plus the hash of the browsable API's "Log out" onclick handler.
+        "script-src": ["'self'", "'unsafe-hashes'", *inline_handler_hashes()],
+        # Hashes (and 'unsafe-hashes', which lets them cover style="..."
+        # attributes) of the inline styles in Swagger UI's page and the
+        # browsable API, and nothing else: tracker/csp.py.
+        "style-src": ["'self'", "'unsafe-hashes'", *inline_style_hashes()],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -7,7 +9,27 @@ from rest_framework.routers import DefaultRouter
 from deployments.api import views
 from deployments.api.history import ChangesView
 
-router = DefaultRouter()
+
+class TrackerRouter(DefaultRouter):
+    """The API root links every entry point, not only the four record types."""
+
+    root_entries = {
+        "status": "api-status",
+        "changes": "api-changes",
+        "schema": "api-schema",
+        "docs": "api-docs",
+    }
+
+    def get_api_root_view(self, api_urls: Any = None) -> Any:
+        list_name = self.routes[0].name
+        api_root_dict = {
+            prefix: list_name.format(basename=basename)
+            for prefix, _viewset, basename in self.registry
+        }
+        return self.APIRootView.as_view(api_root_dict=api_root_dict | self.root_entries)
+
+
+router = TrackerRouter()
 router.register("nations", views.NationViewSet, basename="nation")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("troop-counts", views.TroopCountViewSet, basename="troop-count")
@@ -24,5 +46,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
+    # Log in and out links for the browsable API (the admin's session).
+    path("auth/", include("rest_framework.urls")),
     path("", include(router.urls)),
 ]

@@ -181,3 +181,26 @@ def test_reader_pages_through_a_long_table_and_a_long_timeline(
 
     assert watch.violations == []
     assert watch.errors == []
+
+
+def test_api_docs_and_browsable_api_work_under_the_content_security_policy(
+    live_server: Any, article: None, page: tuple[Any, PolicyWatch], screenshots: Path
+) -> None:
+    User.objects.create_superuser("analyst", password="a-long-test-password")
+    browser_page, watch = page
+    browser_page.goto(live_server.url + "/api/docs/")
+    # Swagger UI draws the operations from the schema once it has loaded.
+    browser_page.wait_for_selector(".opblock-tag", timeout=30_000)
+    assert "Token <key>" in browser_page.inner_text(".info")
+    browser_page.screenshot(path=str(screenshots / "api-docs.png"), full_page=True)
+
+    browser_page.goto(live_server.url + "/api/nations/")
+    browser_page.click("text=Log in")
+    browser_page.fill("#id_username", "analyst")
+    browser_page.fill("#id_password", "a-long-test-password")
+    browser_page.click("#submit-id-submit")
+    browser_page.wait_for_url("**/api/nations/")
+    assert "analyst" in browser_page.inner_text(".navbar")
+    assert "United States" in browser_page.inner_text(".response-info")
+    browser_page.screenshot(path=str(screenshots / "api-browsable.png"), full_page=True)
+    assert watch.violations == []
