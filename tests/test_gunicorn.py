@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import time
 from pathlib import Path
 
 from django.core.cache.backends.redis import RedisCache
 
-from tests.servers import free_port, gunicorn, manage, production_env, request
+from tests.servers import (
+    GUNICORN,
+    PROJECT,
+    free_port,
+    gunicorn,
+    manage,
+    production_env,
+    request,
+)
 
 
 def test_gunicorn_config_serves_health_and_the_article(tmp_path: Path) -> None:
@@ -51,3 +60,16 @@ def test_health_reports_503_when_postgresql_is_unreachable() -> None:
         status, body = request(f"{base}/healthz")
         assert (status, json.loads(body)["database"]) == (503, "down")
         assert time.monotonic() - started < 5  # fails fast, does not hang
+
+
+def test_a_bad_number_in_the_gunicorn_settings_names_the_variable() -> None:
+    result = subprocess.run(
+        [str(GUNICORN), "--config", "gunicorn.conf.py", "--check-config"],
+        cwd=PROJECT,
+        env={"PATH": os.environ["PATH"], "GUNICORN_THREADS": "abc"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "GUNICORN_THREADS must be a whole number, not 'abc'" in result.stderr

@@ -6,13 +6,18 @@ import logging
 import os
 import subprocess
 import sys
+from ipaddress import ip_network
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from pytest_django.fixtures import Settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 GUESSED_PASSWORD = "hunter2-not-the-password"
@@ -91,3 +96,49 @@ def test_api_tokens_never_reach_the_logs(
         Client().get("/api/nations/", HTTP_AUTHORIZATION=f"Token {key}x")  # 401
     assert caplog.records, "the refused requests should be logged"
     assert key not in caplog.text
+
+
+PROXY = "10.0.0.1"  # the TLS proxy in front, as FORWARDED_ALLOW_IPS names it
+
+
+def login_as_editor(client: Client, password: str, **meta: str) -> int:
+    response = client.post(
+        reverse("admin:login"), {"username": "editor", "password": password}, **meta
+    )
+    return response.status_code
+
+
+@pytest.mark.django_db
+def test_one_client_behind_the_proxy_cannot_lock_out_another(
+    client: Client, settings: Settings
+) -> None:
+    settings.FORWARDED_ALLOW_IPS = [ip_network(PROXY)]
+    User.objects.create_user("editor", password="the-real-password", is_staff=True)
+    attacker = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.1"}
+    editor = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.2"}
+    statuses = [login_as_editor(client, GUESSED_PASSWORD, **attacker) for _ in range(5)]
+    assert statuses == [200] * 4 + [429]
+    assert login_as_editor(client, "the-real-password", **attacker) == 429
+    # The editor, at another address behind the same proxy, logs in.
+    assert login_as_editor(Client(), "the-real-password", **editor) == 302
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.1"
+
+
+@pytest.mark.django_db
+def test_a_spoofed_forwarded_for_does_not_escape_a_lock_out(
+    client: Client, settings: Settings
+) -> None:
+    settings.FORWARDED_ALLOW_IPS = [ip_network(PROXY)]
+    User.objects.create_user("editor", password="the-real-password", is_staff=True)
+    # Not through the proxy: X-Forwarded-For is the sender's own invention.
+    statuses = [
+        login_as_editor(
+            client,
+            GUESSED_PASSWORD,
+            REMOTE_ADDR="203.0.113.7",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+        for number in range(6)
+    ]
+    assert statuses == [200] * 4 + [429] * 2
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
