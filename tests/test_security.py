@@ -142,3 +142,52 @@ def test_a_spoofed_forwarded_for_does_not_escape_a_lock_out(
     ]
     assert statuses == [200] * 4 + [429] * 2
     assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+
+
+def log_lines(records: list[logging.LogRecord]) -> list[str]:
+    """Each record as the configured handler (standard output) writes it."""
+    [stdout] = [h for h in logging.getLogger().handlers if h.name == "stdout"]
+    return [stdout.format(record) for record in records if stdout.filter(record)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/nations/NOPE/", "/nations/NOPE/", "/nowhere/"])
+def test_query_strings_never_reach_the_logs(
+    client: Client, caplog: pytest.LogCaptureFixture, path: str
+) -> None:
+    with caplog.at_level(logging.INFO):
+        assert client.get(f"{path}?token=secret-in-the-url").status_code == 404
+    lines = log_lines(caplog.records)
+    assert any(path in line for line in lines), lines  # the 404 is logged...
+    assert not [line for line in lines if "secret-in-the-url" in line]  # ...bare
+
+
+def test_query_strings_are_cut_from_messages_and_tracebacks() -> None:
+    try:
+        raise ValueError("could not fetch https://example.org/a?key=hunter2 ")
+    except ValueError:
+        record = logging.LogRecord(
+            "django.server",
+            logging.INFO,
+            __file__,
+            1,
+            '"%s" %s %s',
+            ("GET /api/?token=hunter2&page=2 HTTP/1.1", "404", "0"),
+            sys.exc_info(),
+        )
+    [line] = log_lines([record])
+    assert "hunter2" not in line
+    assert "GET /api/ HTTP/1.1" in line and "https://example.org/a " in line
+
+
+def test_a_question_in_a_message_is_left_alone() -> None:
+    record = logging.LogRecord(
+        "deployments",
+        logging.INFO,
+        __file__,
+        1,
+        "Retracted? yes, on 2020-01-09",
+        (),
+        None,
+    )
+    assert "Retracted? yes" in log_lines([record])[0]

@@ -304,11 +304,16 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {
+        # Query strings can hold secrets (?token=...): none reach the logs.
+        "strip_query_strings": {"()": "tracker.log_filters.StripQueryStrings"},
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
+            "filters": ["strip_query_strings"],
         }
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
