@@ -1,5 +1,6 @@
 """Rate limits: too many requests get 429 with Retry-After, counted per real
-client address, which X-Forwarded-For changes only from a trusted proxy."""
+client address, which X-Forwarded-For changes only from a trusted proxy, and
+still counted (per worker) while the shared cache is down."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from ipaddress import ip_network
 from typing import TYPE_CHECKING
 
 import pytest
+import redis.exceptions
+from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -101,3 +104,33 @@ def test_forwarded_for_is_ignored_unless_a_proxy_is_configured(
         for number in range(4)
     ]
     assert statuses == [200] * 3 + [429]
+
+
+class UnreachableCache:
+    """A cache whose server is gone, as Django's RedisCache then behaves."""
+
+    def get(self, *args: object, **kwargs: object) -> None:
+        raise redis.exceptions.ConnectionError("Error 111 connecting. Refused.")
+
+    set = get
+
+
+def test_api_answers_and_still_limits_while_the_cache_is_down(
+    api_client: APIClient, low_limits: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(SimpleRateThrottle, "cache", UnreachableCache())
+    statuses = [api_client.get("/api/status/").status_code for _ in range(4)]
+    # Counted in this worker's memory instead: no 500, and the limit holds.
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_shared_counting_resumes_when_the_cache_is_back(
+    api_client: APIClient, low_limits: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tracker.throttling.RETRY_SHARED_CACHE_SECONDS", 0)
+    with monkeypatch.context() as outage:
+        outage.setattr(SimpleRateThrottle, "cache", UnreachableCache())
+        assert api_client.get("/api/status/").status_code == 200
+    assert cache.get("throttle_anon_127.0.0.1") is None  # not counted there
+    assert api_client.get("/api/status/").status_code == 200
+    assert len(cache.get("throttle_anon_127.0.0.1")) == 1

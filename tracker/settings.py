@@ -117,6 +117,9 @@ def cache_from_url(url: str) -> dict[str, object]:
         return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
+            # An unreachable Redis must cost a request a second at most,
+            # never a hung worker (tracker/throttling.py then counts alone).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     if url.startswith("locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -173,9 +176,10 @@ REST_FRAMEWORK = {
     # The client address is settled by tracker.clients.ClientAddressMiddleware;
     # DRF must not read X-Forwarded-For again on its own.
     "NUM_PROXIES": 0,
+    # DRF's, counting in each worker's memory while the cache is down.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "tracker.throttling.AnonRateThrottle",
+        "tracker.throttling.UserRateThrottle",
     ],
     # Counted in the default cache: set CACHE_URL to Redis so that every
     # worker process shares the counts.
