@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -79,3 +80,48 @@ def test_a_bad_number_in_the_gunicorn_settings_names_the_variable() -> None:
     )
     assert result.returncode != 0
     assert "GUNICORN_THREADS must be a whole number, not 'abc'" in result.stderr
+
+
+def test_gunicorn_refuses_to_start_without_collected_static_files(
+    tmp_path: Path,
+) -> None:
+    env = production_env(
+        f"sqlite:///{tmp_path / 'tracker.sqlite3'}",
+        STATIC_MANIFEST="true",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    manage("migrate", env=env)
+    # Rather than serve every page as a 500 while /healthz says ok.
+    result = subprocess.run(
+        [
+            str(GUNICORN),
+            "--config",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{free_port()}",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "run `python manage.py collectstatic --noinput` first" in result.stdout
+
+
+def test_collected_static_files_are_served_hashed(tmp_path: Path) -> None:
+    env = production_env(
+        f"sqlite:///{tmp_path / 'tracker.sqlite3'}",
+        STATIC_MANIFEST="true",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    manage("migrate", env=env)
+    manage("collectstatic", "--noinput", env=env)
+    with gunicorn(env) as base:
+        status, body = request(f"{base}/")
+        assert status == 200
+        [stylesheet] = re.findall(rb'href="(/static/[^"]+\.css)"', body)
+        assert request(f"{base}{stylesheet.decode()}")[0] == 200

@@ -270,9 +270,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-# Hashed, compressed file names need `collectstatic` first; turn this off where
-# static files are served straight from the apps (local use and the tests).
+# Where `collectstatic` puts the files, and where they are served from.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Hashed, compressed file names need `collectstatic` first (tracker/wsgi.py
+# refuses to serve without it); turn this off where static files are served
+# straight from the apps (local use and the tests).
 STATIC_MANIFEST = envbool("STATIC_MANIFEST", not DEBUG)
 # Without collected files, whitenoise serves them from the apps directly.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
