@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -125,3 +126,41 @@ def test_collected_static_files_are_served_hashed(tmp_path: Path) -> None:
         assert status == 200
         [stylesheet] = re.findall(rb'href="(/static/[^"]+\.css)"', body)
         assert request(f"{base}{stylesheet.decode()}")[0] == 200
+
+
+def test_a_bad_worker_count_names_the_variable() -> None:
+    # Plain gunicorn reads WEB_CONCURRENCY itself, with a bare int().
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker.serve", "--check-config"],
+        cwd=PROJECT,
+        env={"PATH": os.environ["PATH"], "WEB_CONCURRENCY": "abc"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "WEB_CONCURRENCY must be a whole number, not 'abc'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_serve_command_runs_gunicorn_with_the_config(tmp_path: Path) -> None:
+    env = production_env(f"sqlite:///{tmp_path / 'tracker.sqlite3'}")
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker.serve", "--check-config", "--print-config"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    settings = {
+        name.strip(): value.strip()
+        for name, _, value in (
+            line.partition("=") for line in result.stdout.splitlines()
+        )
+    }
+    assert (settings["workers"], settings["wsgi_app"]) == (
+        "2",
+        "tracker.wsgi:application",
+    )
