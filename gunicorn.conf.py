@@ -8,14 +8,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 
+from tracker.env import envint
+
 wsgi_app = "tracker.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(
-    os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1))
-)
+workers = envint("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 # Threads let a worker overlap requests waiting on PostgreSQL.
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+threads = envint("GUNICORN_THREADS", 2)
+timeout = envint("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so a slow leak cannot grow without bound.
@@ -30,4 +30,6 @@ access_log_format = (
     '{"time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
     '"status": %(s)s, "bytes": "%(B)s", "duration_us": %(D)s}'
 )
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The proxies allowed to say the scheme (and, to the app, the client's
+# address); the same variable as in tracker/settings.py. Default: none.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")

@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from deployments.caching import forget_all
+from tracker.throttling import forget_outage
 
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
@@ -23,14 +24,16 @@ def _fast_password_hasher(settings: Settings) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    # API rate limits are counted in the cache, and derived values are kept
-    # per revision, which restarts when a test empties the tables: each test
-    # starts with neither.
+    # API rate limits are counted in the cache (or, while it is down, in each
+    # worker), and derived values are kept per revision, which restarts when a
+    # test empties the tables: each test starts with none of them.
     cache.clear()
     forget_all()
+    forget_outage()
     yield
     cache.clear()
     forget_all()
+    forget_outage()
 
 
 @pytest.fixture

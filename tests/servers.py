@@ -1,24 +1,37 @@
 """Real servers for tests that must cross a process boundary: gunicorn running
-this project, and a throwaway PostgreSQL cluster that a test may stop."""
+this project, throwaway PostgreSQL and Redis servers that a test may stop, and
+a client that keeps requesting while it does.
+
+Nothing here waits a fixed time for something to happen: each wait is for
+the event itself (a port open, an answer, so many answers), with a deadline
+generous enough for a busy machine."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from glob import glob
 from pathlib import Path
 
+import redis
+
 PROJECT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+# How long a test waits for an event before it fails: long enough for a
+# machine busy with other work, short enough that a real hang is seen.
+DEADLINE_SECONDS = 60
 
 
 def free_port() -> int:
@@ -71,11 +84,24 @@ def request(
         return error.code, error.read()
 
 
-def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
+def wait_until(
+    happened: Callable[[], bool], what: str, seconds: float = DEADLINE_SECONDS
+) -> None:
+    """Return as soon as ``happened()``; fail saying ``what`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not happened():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {seconds} s in vain for {what}")
+        time.sleep(0.05)
+
+
+def wait_for_answer(url: str, process: subprocess.Popen, log: Path) -> None:
+    """Wait until the server answers HTTP at all (a worker has booted, not only
+    the port is bound), failing with its log if it exits or never does."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
     while True:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            request(f"{url}/healthz", timeout=5)
             return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
@@ -106,8 +132,9 @@ def gunicorn(env: dict[str, str], app: str | None = None) -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for_port(port, process, Path(log.name))
-            yield f"http://127.0.0.1:{port}"
+            url = f"http://127.0.0.1:{port}"
+            wait_for_answer(url, process, Path(log.name))
+            yield url
         finally:
             process.terminate()
             try:
@@ -190,3 +217,111 @@ class ThrowawayPostgres:
         with suppress(subprocess.CalledProcessError):  # already stopped
             self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ThrowawayRedis:
+    """A Redis server of its own on a free port, keeping nothing on disk, so
+    that a test can kill it and start it again on the same port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def answers(self) -> bool:
+        try:
+            return bool(redis.Redis(port=self.port, socket_timeout=1).ping())
+        except redis.exceptions.ConnectionError:
+            return False
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self.answers, f"Redis to answer on port {self.port}")
+
+    def kill(self) -> None:
+        """Stop at once, as a crash would; returns once the port is closed."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=DEADLINE_SECONDS)
+            self.process = None
+
+    def keys(self, pattern: str) -> list[bytes]:
+        return redis.Redis(port=self.port, socket_timeout=1).keys(pattern)
+
+
+@dataclass
+class Answer:
+    sent_at: float
+    status: int  # 0: no HTTP answer at all
+    seconds: float
+
+
+class SteadyClient(threading.Thread):
+    """Requests one URL every ``interval`` seconds until stopped (bounded).
+
+    With a token it writes instead: each request creates a source with a
+    title of its own, so that what was acknowledged can be checked later.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        interval: float = 0.05,
+        limit: int = 5000,
+    ) -> None:
+        super().__init__(daemon=True)
+        self.url, self.token, self.interval, self.limit = url, token, interval, limit
+        self.answers: list[Answer] = []
+        self.acknowledged: list[str] = []
+        self.halt = threading.Event()
+
+    def send(self, number: int) -> int:
+        if self.token is None:
+            return request(self.url, timeout=10)[0]
+        title = f"Outage test report {number}"
+        status, _ = request(
+            self.url,
+            method="POST",
+            body=json.dumps(
+                {"title": title, "publisher": "Wire", "published_on": "2020-01-08"}
+            ).encode(),
+            headers={
+                "Authorization": f"Token {self.token}",
+                "Content-Type": "application/json",
+            },
+            timeout=10,
+        )
+        if status == 201:
+            self.acknowledged.append(title)
+        return status
+
+    def run(self) -> None:
+        while not self.halt.is_set() and len(self.answers) < self.limit:
+            sent_at = time.monotonic()
+            try:
+                status = self.send(len(self.answers))
+            except OSError:
+                status = 0
+            self.answers.append(Answer(sent_at, status, time.monotonic() - sent_at))
+            self.halt.wait(self.interval)
+
+    def between(self, start: float, end: float = float("inf")) -> list[Answer]:
+        """Answers to requests sent from ``start`` until ``end``."""
+        return [a for a in self.answers if start <= a.sent_at < end]
+
+    def wait_for_answers(self, count: int, sent_after: float = 0.0) -> None:
+        """Wait until ``count`` requests sent after ``sent_after`` are answered."""
+        wait_until(
+            lambda: len(self.between(sent_after)) >= count,
+            f"{count} answers from {self.url}",
+        )
+
+    def finish(self) -> None:
+        self.halt.set()
+        self.join(timeout=DEADLINE_SECONDS)

@@ -135,3 +135,10 @@ def test_redis_cache_url_gives_a_working_shared_cache() -> None:
     cache.set("figure", {"USA": 5200}, timeout=10)
     assert cache.get("figure") == {"USA": 5200}
     cache.delete("figure")
+
+
+@pytest.mark.parametrize("value", ["*", "10.0.0.1,proxy.internal"])
+def test_forwarded_allow_ips_must_name_the_proxies(value: str) -> None:
+    result = load_settings(SECRET_KEY="x" * 50, FORWARDED_ALLOW_IPS=value)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: FORWARDED_ALLOW_IPS must" in result.stderr

@@ -14,45 +14,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from tracker.csp import inline_handler_hashes, inline_style_hashes
+from tracker.env import envbool, envint, envlist, envnetworks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def envbool(name: str, default: bool) -> bool:
-    """Read a yes/no variable; anything but a clear yes or no is an error."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
-
-
-def envint(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"{name} must be a whole number, not {raw!r}"
-        ) from None
-
-
-def envlist(name: str, default: list[str]) -> list[str]:
-    """Read a comma-separated list, ignoring blanks around the commas."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
 
 DEBUG = envbool("DEBUG", False)
 
@@ -68,6 +32,10 @@ ALLOWED_HOSTS = envlist(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# The proxies in front (addresses or networks), as gunicorn reads them: only
+# a connection from one of these may say, in X-Forwarded-For, which client it
+# forwards (tracker/clients.py). Default: none, every peer is the client.
+FORWARDED_ALLOW_IPS = envnetworks("FORWARDED_ALLOW_IPS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later reader of REMOTE_ADDR sees the real client.
+    "tracker.clients.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -153,6 +123,9 @@ def cache_from_url(url: str) -> dict[str, object]:
         return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
+            # An unreachable Redis must cost a request a second at most,
+            # never a hung worker (tracker/throttling.py then counts alone).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     if url.startswith("locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -206,9 +179,13 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": (
         "deployments.api.responses.TrackerContentNegotiation"
     ),
+    # The client address is settled by tracker.clients.ClientAddressMiddleware;
+    # DRF must not read X-Forwarded-For again on its own.
+    "NUM_PROXIES": 0,
+    # DRF's, counting in each worker's memory while the cache is down.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "tracker.throttling.AnonRateThrottle",
+        "tracker.throttling.UserRateThrottle",
     ],
     # Counted in the default cache: set CACHE_URL to Redis so that every
     # worker process shares the counts.
@@ -289,6 +266,9 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the real client's behind a trusted proxy (tracker/clients.py),
+# so one client's failures never lock out another sharing the proxy.
+AXES_CLIENT_IP_CALLABLE = "tracker.clients.request_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Never write the attempted password (or any credential) to the database.
@@ -300,9 +280,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-# Hashed, compressed file names need `collectstatic` first; turn this off where
-# static files are served straight from the apps (local use and the tests).
+# Where `collectstatic` puts the files, and where they are served from.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Hashed, compressed file names need `collectstatic` first (tracker/wsgi.py
+# refuses to serve without it); turn this off where static files are served
+# straight from the apps (local use and the tests).
 STATIC_MANIFEST = envbool("STATIC_MANIFEST", not DEBUG)
 # Without collected files, whitenoise serves them from the apps directly.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
@@ -338,11 +320,16 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {
+        # Query strings can hold secrets (?token=...): none reach the logs.
+        "strip_query_strings": {"()": "tracker.log_filters.StripQueryStrings"},
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
+            "filters": ["strip_query_strings"],
         }
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
