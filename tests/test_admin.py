@@ -10,8 +10,12 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
-from deployments.models import Intention, Nation, Precision, Stance
-from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
+from deployments.models import Intention, Nation, Precision, Source, Stance
+from tests.factories import (
+    IntentionFactory,
+    NationFactory,
+    TroopCountFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +183,43 @@ def test_host_filter_offers_only_host_countries(analyst: Client) -> None:
     host_filter = html.split("By host")[1].split("</ul>")[0]
     assert "Iraq" in host_filter and "Kuwait" in host_filter
     assert "Canada" not in host_filter and "Norway" not in host_filter
+
+
+def intention_form(intention: Intention, **changes: object) -> dict[str, object]:
+    """The change form as the admin sends it back, with ``changes``."""
+    return {
+        "nation": intention.nation.pk,
+        "host": intention.host.pk,
+        "stance": intention.stance,
+        "speaker": intention.speaker,
+        "reported_on": intention.reported_on.isoformat(),
+        "quote": intention.quote,
+        "source": intention.source.pk,
+        "standing": intention.standing,
+        "seen_version": intention.version,
+    } | changes
+
+
+def test_admin_refuses_a_control_character_naming_the_field(analyst: Client) -> None:
+    intention = IntentionFactory(speaker="Original")
+    url = reverse("admin:deployments_intention_change", args=[intention.pk])
+
+    response = analyst.post(url, intention_form(intention, speaker="Bell\x07"))
+
+    assert response.status_code == 200  # the form again, with the error
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["speaker"]
+    assert "U+0007" in errors["speaker"][0]
+    intention.refresh_from_db()
+    assert (intention.speaker, intention.version) == ("Original", 1)
+
+
+def test_admin_refuses_zero_width_only_text_in_a_new_record(analyst: Client) -> None:
+    response = analyst.post(
+        reverse("admin:deployments_source_add"),
+        {"title": "\u200b", "publisher": "Wire", "published_on": "2020-01-08"},
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["title"]
+    assert not Source.objects.exists()

@@ -24,6 +24,7 @@ from deployments.models.nations import Nation
 from deployments.models.revision import DataRevision
 from deployments.models.sources import Source
 from deployments.models.statements import Intention, Stance, Standing
+from deployments.models.text import readable, validate_text
 
 __all__ = [
     "MAX_QUOTE_LENGTH",
@@ -45,5 +46,7 @@ __all__ = [
     "VersionConflict",
     "VersionedModel",
     "format_troops",
+    "readable",
     "validate_not_in_future",
+    "validate_text",
 ]

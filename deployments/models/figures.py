@@ -18,6 +18,7 @@ from deployments.models.base import (
 )
 from deployments.models.nations import Nation
 from deployments.models.sources import Source
+from deployments.models.text import validate_text
 
 
 class Precision(models.TextChoices):
@@ -94,6 +95,7 @@ class TroopCount(VersionedModel):
     figure_text = models.CharField(
         max_length=100,
         blank=True,
+        validators=[validate_text],
         help_text="The figure as the source words it, e.g. “approximately 5,200”.",
     )
     counted_on = models.DateField(
@@ -106,6 +108,7 @@ class TroopCount(VersionedModel):
     )
     excerpt = models.CharField(
         max_length=MAX_QUOTE_LENGTH,
+        validators=[validate_text],
         help_text="The verbatim words of the source that support the figure.",
     )
 

@@ -21,6 +21,7 @@ from deployments.models.base import (
 from deployments.models.figures import TroopCount
 from deployments.models.nations import Nation
 from deployments.models.sources import Source
+from deployments.models.text import validate_text
 
 
 class Stance(models.TextChoices):
@@ -119,15 +120,19 @@ class Intention(VersionedModel):
     destination_note = models.CharField(
         max_length=200,
         blank=True,
+        validators=[validate_text],
         help_text="Where troops go, in the source's words "
         "(“locations inside and outside Iraq”).",
     )
     speaker = models.CharField(
         max_length=200,
+        validators=[validate_text],
         help_text="Who made the statement: a person, or the government or "
         "body that announced it.",
     )
-    speaker_role = models.CharField(max_length=200, blank=True)
+    speaker_role = models.CharField(
+        max_length=200, blank=True, validators=[validate_text]
+    )
     stated_on = models.DateField(
         null=True,
         blank=True,
@@ -141,6 +146,7 @@ class Intention(VersionedModel):
     )
     quote = models.CharField(
         max_length=MAX_QUOTE_LENGTH,
+        validators=[validate_text],
         help_text="The verbatim words of the source that carry the statement.",
     )
     source = models.ForeignKey(
@@ -163,6 +169,7 @@ class Intention(VersionedModel):
     standing_note = models.CharField(
         max_length=MAX_QUOTE_LENGTH,
         blank=True,
+        validators=[validate_text],
         help_text="Why the statement is disputed or retracted, ideally quoted.",
     )
 
