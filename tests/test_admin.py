@@ -14,6 +14,7 @@ from deployments.models import Intention, Nation, Precision, Source, Stance
 from tests.factories import (
     IntentionFactory,
     NationFactory,
+    SourceFactory,
     TroopCountFactory,
 )
 
@@ -223,3 +224,28 @@ def test_admin_refuses_zero_width_only_text_in_a_new_record(analyst: Client) -> 
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == ["title"]
     assert not Source.objects.exists()
+
+
+def test_admin_refuses_a_date_before_1900_with_the_same_message(
+    analyst: Client,
+) -> None:
+    source = SourceFactory(published_on=datetime.date(2020, 1, 8))
+    url = reverse("admin:deployments_source_change", args=[source.pk])
+
+    response = analyst.post(
+        url,
+        {
+            "title": source.title,
+            "publisher": source.publisher,
+            "published_on": "0001-01-01",
+            "seen_version": 1,
+        },
+    )
+
+    assert response.context["adminform"].form.errors == {
+        "published_on": [
+            "0001-01-01 is before 1900-01-01, the earliest date the tracker takes."
+        ]
+    }
+    source.refresh_from_db()
+    assert source.published_on == datetime.date(2020, 1, 8)

@@ -404,3 +404,53 @@ def test_tab_and_line_breaks_are_kept(editor_client: APIClient, world: None) -> 
     response = editor_client.post("/api/intentions/", body, format="json")
     assert response.status_code == 201, response.json()
     assert Intention.objects.get(pk=response.json()["id"]).quote == quote
+
+
+DATE_FIELDS_BY_URL = {
+    "/api/sources/": ["published_on"],
+    "/api/troop-counts/": ["counted_on"],
+    "/api/intentions/": ["stated_on", "reported_on", "standing_changed_on"],
+}
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [(url, field) for url, fields in DATE_FIELDS_BY_URL.items() for field in fields],
+)
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31"])
+def test_a_date_before_1900_is_refused_in_every_date_field(
+    editor_client: APIClient, world: None, url: str, field: str, day: str
+) -> None:
+    body = valid_bodies()[url] | {field: day}
+    if field == "reported_on":  # a statement is made before it is reported
+        body["stated_on"] = None
+    assert assert_refused_naming(editor_client, url, body, field) == [
+        f"{day} is before 1900-01-01, the earliest date the tracker takes."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/status/", "as_of"),
+        ("/api/sources/", "published_after"),
+        ("/api/sources/", "published_before"),
+        ("/api/troop-counts/", "counted_after"),
+        ("/api/troop-counts/", "counted_before"),
+        ("/api/intentions/", "stated_after"),
+        ("/api/intentions/", "stated_before"),
+        ("/api/intentions/", "reported_after"),
+        ("/api/intentions/", "reported_before"),
+    ],
+)
+def test_a_date_parameter_before_1900_is_refused_with_the_same_message(
+    api_client: APIClient, world: None, url: str, parameter: str
+) -> None:
+    response = api_client.get(f"{url}?{parameter}=0001-01-01")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        parameter: [
+            "0001-01-01 is before 1900-01-01, the earliest date the tracker takes."
+        ]
+    }
+    assert api_client.get(f"{url}?{parameter}=1900-01-01").status_code == 200

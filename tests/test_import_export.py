@@ -263,8 +263,14 @@ def test_admin_export_as_xlsx(admin_user: User, article: None) -> None:
             "row 1: excerpt: Contains the control character U+0007",
         ),
         ("\u200b\u200b", "2020-02-01", "row 1: excerpt: Only invisible characters"),
+        (
+            "Canada now has 350.",
+            "0001-01-01",
+            "row 1: counted_on: 0001-01-01 is before 1900-01-01, the earliest date "
+            "the tracker takes.",
+        ),
     ],
-    ids=["control character", "zero-width only"],
+    ids=["control character", "zero-width only", "before 1900"],
 )
 def test_import_refuses_what_the_api_refuses_naming_row_and_field(
     tmp_path: Path, wire_source: Source, excerpt: str, counted_on: str, error: str

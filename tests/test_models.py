@@ -274,6 +274,7 @@ def fields_of_kind(kind: type[models.Field]) -> list[tuple[type, str]]:
 
 # Every text a person types (choices are fixed values, checked already).
 FREE_TEXT_FIELDS = fields_of_kind(models.CharField)
+DATE_FIELDS = fields_of_kind(models.DateField)
 
 
 def field_errors(record: models.Model) -> dict[str, list[str]]:
@@ -356,3 +357,31 @@ class TestText:
         record = FACTORIES[model]()
         setattr(record, name, "\u200b\u200d")
         assert field_errors(record).get(name)
+
+
+class TestEarliestDate:
+    def test_every_date_field_is_covered(self) -> None:
+        assert len(DATE_FIELDS) == 5
+
+    @pytest.mark.parametrize(("model", "name"), DATE_FIELDS, ids=str)
+    @pytest.mark.parametrize(
+        "day", [datetime.date(1, 1, 1), datetime.date(1899, 12, 31)], ids=str
+    )
+    def test_dates_before_1900_are_refused(
+        self, model: type, name: str, day: datetime.date
+    ) -> None:
+        record = FACTORIES[model]()
+        setattr(record, name, day)
+        if name == "reported_on":  # a statement is made before it is reported
+            record.stated_on = day
+        assert field_errors(record)[name] == [
+            f"{day} is before 1900-01-01, the earliest date the tracker takes."
+        ]
+
+    @pytest.mark.parametrize(("model", "name"), DATE_FIELDS, ids=str)
+    def test_1900_01_01_is_accepted(self, model: type, name: str) -> None:
+        record = FACTORIES[model]()
+        setattr(record, name, datetime.date(1900, 1, 1))
+        if name == "reported_on":
+            record.stated_on = None
+        assert field_errors(record) == {}

@@ -15,6 +15,7 @@ from deployments.models.base import (
     MAX_TROOPS,
     VersionedModel,
     validate_not_in_future,
+    validate_not_too_early,
 )
 from deployments.models.nations import Nation
 from deployments.models.sources import Source
@@ -99,7 +100,7 @@ class TroopCount(VersionedModel):
         help_text="The figure as the source words it, e.g. “approximately 5,200”.",
     )
     counted_on = models.DateField(
-        validators=[validate_not_in_future],
+        validators=[validate_not_too_early, validate_not_in_future],
         help_text="The date the figure describes (“as of”); the source's date "
         "when it names no other.",
     )

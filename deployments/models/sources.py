@@ -8,7 +8,11 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from deployments.models.base import VersionedModel, validate_not_in_future
+from deployments.models.base import (
+    VersionedModel,
+    validate_not_in_future,
+    validate_not_too_early,
+)
 from deployments.models.text import validate_text
 
 
@@ -29,7 +33,9 @@ class Source(VersionedModel):
         help_text="The outlet that published the report, with the agency if it "
         "carried one (e.g. “International Business Times (AFP)”).",
     )
-    published_on = models.DateField(validators=[validate_not_in_future])
+    published_on = models.DateField(
+        validators=[validate_not_too_early, validate_not_in_future]
+    )
     url = models.URLField(max_length=500, blank=True, validators=[validate_text])
 
     history = HistoricalRecords()

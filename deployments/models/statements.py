@@ -17,6 +17,7 @@ from deployments.models.base import (
     MAX_TROOPS,
     VersionedModel,
     validate_not_in_future,
+    validate_not_too_early,
 )
 from deployments.models.figures import TroopCount
 from deployments.models.nations import Nation
@@ -136,11 +137,11 @@ class Intention(VersionedModel):
     stated_on = models.DateField(
         null=True,
         blank=True,
-        validators=[validate_not_in_future],
+        validators=[validate_not_too_early, validate_not_in_future],
         help_text="When the statement was made; empty when the source does not say.",
     )
     reported_on = models.DateField(
-        validators=[validate_not_in_future],
+        validators=[validate_not_too_early, validate_not_in_future],
         help_text="When the source reported the statement. The status “as of” a "
         "date only uses statements reported by then.",
     )
@@ -162,7 +163,7 @@ class Intention(VersionedModel):
     standing_changed_on = models.DateField(
         null=True,
         blank=True,
-        validators=[validate_not_in_future],
+        validators=[validate_not_too_early, validate_not_in_future],
         help_text="When the statement was disputed or retracted; empty when "
         "unknown (then the retraction applies to every “as of” date).",
     )
