@@ -110,6 +110,7 @@ def test_admin_refuses_destination_equal_to_host_and_changes_nothing(
         "quote": intention.quote,
         "source": intention.source.pk,
         "standing": "asserted",
+        "seen_version": 1,
     }
 
     response = analyst.post(url, form)
@@ -129,6 +130,7 @@ def test_admin_edit_is_kept_in_history_with_its_author(
         "code": "ROU",
         "name": "Romania (edited)",
         "kind": "state",
+        "seen_version": 1,
         "troop_counts-TOTAL_FORMS": 0,
         "troop_counts-INITIAL_FORMS": 0,
         "intentions-TOTAL_FORMS": 0,
