@@ -85,6 +85,11 @@ class TestNationConstraints:
     def test_duplicate_code_is_refused(self, usa: Nation) -> None:
         assert_refused_by_database(Nation, code="USA", name="Another")
 
+    def test_code_with_a_trailing_newline_is_refused(self) -> None:
+        assert_refused_by_database(Nation, code="GBR\n", name="United Kingdom")
+        errors = field_errors(Nation(code="GBR\n", name="United Kingdom"))
+        assert "Use ISO 3166-1 alpha-3" in errors["code"][0]
+
     def test_unknown_kind_is_refused(self) -> None:
         assert_refused_by_database(Nation, code="XYZ", name="X", kind="empire")
 

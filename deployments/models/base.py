@@ -18,7 +18,9 @@ MAX_TROOPS = 1_000_000
 # limit also keeps the unique index on quotes within PostgreSQL's row size.
 MAX_QUOTE_LENGTH = 500
 
-NATION_CODE_PATTERN = r"^[A-Z]{2,8}$"
+# \A and \Z, not ^ and $: Python's $ also matches before a final newline, so
+# "GBR\n" passed the validator and SQLite's check (which runs Python's re).
+NATION_CODE_PATTERN = r"\A[A-Z]{2,8}\Z"
 
 # The one lower bound for every date, stored or asked for (API filters, as-of
 # dates on the API and the pages): deployments this tracker records are
