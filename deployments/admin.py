@@ -61,17 +61,23 @@ class VersionCheckedForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        # A form without the version (a stripped hidden field, an old page, a
+        # script) cannot show it started from the current one: treat as stale.
         seen = cleaned.get("seen_version")
-        if self.instance.pk and seen is not None:
-            if seen != self.instance.version:
-                raise ValidationError(
-                    "Someone else changed this record since you opened it "
-                    "(you opened version %(seen)s; it is now version %(now)s). "
-                    "Open it again to see their change, then make yours.",
-                    code="stale_version",
-                    params={"seen": seen, "now": self.instance.version},
-                )
-            self.instance.version = seen
+        if seen != self.instance.version:
+            raise ValidationError(
+                "Someone else changed this record since you opened it "
+                "(you opened version %(seen)s; it is now version %(now)s). "
+                "Open it again to see their change, then make yours.",
+                code="stale_version",
+                params={
+                    "seen": "unknown" if seen is None else seen,
+                    "now": self.instance.version,
+                },
+            )
+        self.instance.version = seen
         return cleaned
 
 

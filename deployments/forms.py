@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 
-from deployments.models import Nation, Stance
+from deployments.models import EARLIEST_DATE, Nation, Stance, validate_not_too_early
 from deployments.status import StatusRow
 
 # Sort keys of the status table: name -> (label, key). Rows without a value
@@ -44,7 +43,10 @@ class StatusFilterForm(forms.Form):
     as_of = forms.DateField(
         required=False,
         label="As of",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": EARLIEST_DATE.isoformat()}
+        ),
+        validators=[validate_not_too_early],
         help_text="The status as known on this date.",
     )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
@@ -54,12 +56,6 @@ class StatusFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         hosts = Nation.objects.hosts().order_by("name").values_list("code", "name")
         self.fields["host"].choices = [("", "All host countries"), *hosts]
-
-    def clean_as_of(self) -> datetime.date | None:
-        as_of = self.cleaned_data["as_of"]
-        if as_of is not None and as_of.year < 1900:
-            raise forms.ValidationError("Pick a date from 1900 on.")
-        return as_of
 
     def status_filters(self) -> dict[str, Any]:
         """Keyword arguments for status.current_status()."""

@@ -10,8 +10,13 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
-from deployments.models import Intention, Nation, Precision, Stance
-from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
+from deployments.models import Intention, Nation, Precision, Source, Stance
+from tests.factories import (
+    IntentionFactory,
+    NationFactory,
+    SourceFactory,
+    TroopCountFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +110,7 @@ def test_admin_refuses_destination_equal_to_host_and_changes_nothing(
         "quote": intention.quote,
         "source": intention.source.pk,
         "standing": "asserted",
+        "seen_version": 1,
     }
 
     response = analyst.post(url, form)
@@ -124,6 +130,7 @@ def test_admin_edit_is_kept_in_history_with_its_author(
         "code": "ROU",
         "name": "Romania (edited)",
         "kind": "state",
+        "seen_version": 1,
         "troop_counts-TOTAL_FORMS": 0,
         "troop_counts-INITIAL_FORMS": 0,
         "intentions-TOTAL_FORMS": 0,
@@ -179,3 +186,68 @@ def test_host_filter_offers_only_host_countries(analyst: Client) -> None:
     host_filter = html.split("By host")[1].split("</ul>")[0]
     assert "Iraq" in host_filter and "Kuwait" in host_filter
     assert "Canada" not in host_filter and "Norway" not in host_filter
+
+
+def intention_form(intention: Intention, **changes: object) -> dict[str, object]:
+    """The change form as the admin sends it back, with ``changes``."""
+    return {
+        "nation": intention.nation.pk,
+        "host": intention.host.pk,
+        "stance": intention.stance,
+        "speaker": intention.speaker,
+        "reported_on": intention.reported_on.isoformat(),
+        "quote": intention.quote,
+        "source": intention.source.pk,
+        "standing": intention.standing,
+        "seen_version": intention.version,
+    } | changes
+
+
+def test_admin_refuses_a_control_character_naming_the_field(analyst: Client) -> None:
+    intention = IntentionFactory(speaker="Original")
+    url = reverse("admin:deployments_intention_change", args=[intention.pk])
+
+    response = analyst.post(url, intention_form(intention, speaker="Bell\x07"))
+
+    assert response.status_code == 200  # the form again, with the error
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["speaker"]
+    assert "U+0007" in errors["speaker"][0]
+    intention.refresh_from_db()
+    assert (intention.speaker, intention.version) == ("Original", 1)
+
+
+def test_admin_refuses_zero_width_only_text_in_a_new_record(analyst: Client) -> None:
+    response = analyst.post(
+        reverse("admin:deployments_source_add"),
+        {"title": "\u200b", "publisher": "Wire", "published_on": "2020-01-08"},
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["title"]
+    assert not Source.objects.exists()
+
+
+def test_admin_refuses_a_date_before_1900_with_the_same_message(
+    analyst: Client,
+) -> None:
+    source = SourceFactory(published_on=datetime.date(2020, 1, 8))
+    url = reverse("admin:deployments_source_change", args=[source.pk])
+
+    response = analyst.post(
+        url,
+        {
+            "title": source.title,
+            "publisher": source.publisher,
+            "published_on": "0001-01-01",
+            "seen_version": 1,
+        },
+    )
+
+    assert response.context["adminform"].form.errors == {
+        "published_on": [
+            "0001-01-01 is before 1900-01-01, the earliest date the tracker takes."
+        ]
+    }
+    source.refresh_from_db()
+    assert source.published_on == datetime.date(2020, 1, 8)

@@ -73,3 +73,30 @@ def test_if_match_star_means_any_version(
 ) -> None:
     response = editor_client.delete(url(intention), HTTP_IF_MATCH="*")
     assert response.status_code == 204
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_weak_if_match_never_matches_even_the_current_version(
+    editor_client: APIClient, intention: Intention, method: str
+) -> None:
+    body = editor_client.get(url(intention)).json() | {"speaker": "Mine"}
+
+    response = getattr(editor_client, method)(
+        url(intention), body, format="json", HTTP_IF_MATCH='W/"v1"'
+    )
+
+    # RFC 9110 13.1.1: If-Match uses the strong comparison.
+    assert response.status_code == 412
+    assert "weak" in response.json()["detail"].lower()
+    stored = Intention.objects.get(pk=intention.pk)
+    assert (stored.speaker, stored.version) == ("First speaker", 1)
+
+
+def test_a_strong_tag_beside_a_weak_one_still_counts(
+    editor_client: APIClient, intention: Intention
+) -> None:
+    response = editor_client.patch(
+        url(intention), {"speaker": "Mine"}, format="json", HTTP_IF_MATCH='W/"v7", "v1"'
+    )
+    assert response.status_code == 200
+    assert Intention.objects.get().speaker == "Mine"

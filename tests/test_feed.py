@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import xml.etree.ElementTree as ElementTree
 
 import pytest
@@ -10,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
-from deployments.models import Precision, Stance, Standing
+from deployments.models import Intention, Nation, Precision, Source, Stance, Standing
 from deployments.status import status_changes
 from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
 
@@ -20,17 +21,24 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 JAN = {day: datetime.date(2020, 1, day) for day in range(1, 32)}
 
 
-def entries(client: Client) -> list[dict[str, str]]:
+def read_feed(client: Client) -> ElementTree.Element:
+    """The feed, parsed: a failure here means a reader could not read it."""
     response = client.get(reverse("status-feed"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
-    feed = ElementTree.fromstring(response.content)
+    return ElementTree.fromstring(response.content)
+
+
+def entries(client: Client) -> list[dict[str, str]]:
     return [
         {
+            "id": entry.findtext(f"{ATOM}id"),
             "title": entry.findtext(f"{ATOM}title"),
             "summary": entry.findtext(f"{ATOM}summary"),
+            "summary_type": entry.find(f"{ATOM}summary").get("type"),
+            "link": entry.find(f"{ATOM}link").get("href"),
         }
-        for entry in feed.findall(f"{ATOM}entry")
+        for entry in read_feed(client).findall(f"{ATOM}entry")
     ]
 
 
@@ -97,3 +105,53 @@ def test_feed_takes_two_queries_whatever_the_data(
         changes = status_changes()
         assert all(change.source.title for change in changes)
     assert len(changes) == pairs * 3
+
+
+def test_control_characters_already_stored_do_not_break_the_feed(
+    client: Client,
+) -> None:
+    count = TroopCountFactory(nation__code="CAN", nation__name="Canada")
+    IntentionFactory(nation=count.nation, source=count.source)
+    # As stored before writes refused them, or with SQL: update() skips
+    # every validation.
+    Intention.objects.update(quote="Bell\x07, escape\x1b[2J, DEL\x7f, end\uffff.")
+    Source.objects.update(publisher="Wire\x01", url="https://example.com/a\x0bb")
+    Nation.objects.filter(code="CAN").update(name="Can\x08ada")
+
+    by_title = {entry["title"]: entry for entry in entries(client)}
+
+    stance = by_title["Canada in Iraq: stance Staying"]
+    assert stance["summary"].endswith(
+        "— Wire, 2020-01-08. “Bell, escape[2J, DEL, end.”"
+    )
+    link = by_title["Canada in Iraq: troops ~1,000"]["link"]
+    assert link == "https://example.com/a%0Bb"  # Django escapes links itself
+
+
+def test_summaries_are_text_so_quoted_markup_is_shown_not_run(
+    client: Client,
+) -> None:
+    markup = '<script>alert("owned")</script><b>bold</b> & co'
+    IntentionFactory(quote=markup)
+
+    (entry,) = entries(client)
+
+    assert entry["summary_type"] == "text"
+    assert entry["summary"].endswith(f"“{markup}”")
+
+
+def test_ids_are_tag_uris_of_the_serving_host(client: Client) -> None:
+    count = TroopCountFactory()
+    intention = IntentionFactory(nation=count.nation)
+
+    feed = read_feed(client)
+    ids = [entry["id"] for entry in entries(client)]
+
+    assert feed.findtext(f"{ATOM}id") == "tag:testserver,2026-11-24:status-changes"
+    assert sorted(ids) == [
+        f"tag:testserver,2026-11-24:stance-intention-{intention.pk}",
+        f"tag:testserver,2026-11-24:troops-troopcount-{count.pk}",
+    ]
+    # RFC 4151: tag:<DNS name>,<YYYY-MM-DD>:<specific>
+    tag_uri = re.compile(r"tag:[a-z0-9.-]+,\d{4}-\d\d-\d\d:[\w-]+")
+    assert all(tag_uri.fullmatch(entry_id) for entry_id in ids)

@@ -266,3 +266,191 @@ def test_huge_id_in_if_match_is_refused(editor_client: APIClient, world: None) -
     )
     assert response.status_code == 412
     assert Intention.objects.get().speaker != "x"
+
+
+def valid_bodies() -> dict[str, dict[str, object]]:
+    """A body each write endpoint accepts, in the `world` fixture."""
+    source = Source.objects.get().pk
+    return {
+        "/api/nations/": {"code": "GBR", "name": "United Kingdom", "kind": "state"},
+        "/api/sources/": {
+            "title": "A new report",
+            "publisher": "Wire",
+            "published_on": "2020-01-08",
+            "url": "https://example.com/report",
+        },
+        "/api/troop-counts/": {
+            "nation": "CAN",
+            "host": "IRQ",
+            "troops": 10,
+            "precision": "exact",
+            "figure_text": "ten",
+            "counted_on": "2020-01-01",
+            "source": source,
+            "excerpt": "ten troops",
+        },
+        "/api/intentions/": {
+            "nation": "CAN",
+            "host": "IRQ",
+            "stance": "partial_withdrawal",
+            "destination_note": "elsewhere",
+            "speaker": "Someone",
+            "speaker_role": "spokesperson",
+            "stated_on": "2020-01-07",
+            "reported_on": "2020-01-08",
+            "quote": "A fresh quote.",
+            "source": source,
+            "standing": "disputed",
+            "standing_changed_on": "2020-01-08",
+            "standing_note": "Denied later.",
+        },
+    }
+
+
+TEXT_FIELDS_BY_URL = {
+    "/api/nations/": ["code", "name"],
+    "/api/sources/": ["title", "publisher", "url"],
+    "/api/troop-counts/": ["figure_text", "excerpt"],
+    "/api/intentions/": [
+        "destination_note",
+        "speaker",
+        "speaker_role",
+        "quote",
+        "standing_note",
+    ],
+}
+TEXT_FIELD_CASES = [
+    (url, field) for url, fields in TEXT_FIELDS_BY_URL.items() for field in fields
+]
+
+
+def assert_refused_naming(
+    client: APIClient, url: str, body: dict[str, object], field: str
+) -> list[str]:
+    """POSTs ``body``: a 400 in the API's error shape naming ``field`` alone,
+    and no table changed. Returns the field's messages."""
+    before = everything()
+    response = client.post(url, body, format="json")
+    assert response.status_code == 400, response.json()
+    error = response.json()
+    assert (error["detail"], error["code"]) == ("Invalid input.", "invalid")
+    assert list(error["errors"]) == [field]
+    assert everything() == before
+    return error["errors"][field]
+
+
+def test_every_valid_body_is_accepted(editor_client: APIClient, world: None) -> None:
+    # The refusals below are about the one bad field, not the rest of the body.
+    for url, body in valid_bodies().items():
+        assert editor_client.post(url, body, format="json").status_code == 201, url
+
+
+@pytest.mark.parametrize(("url", "field"), TEXT_FIELD_CASES)
+@pytest.mark.parametrize(
+    ("character", "named"),
+    [("\x07", "U+0007"), ("\x1b", "U+001B"), ("\x01", "U+0001"), ("\x85", "U+0085")],
+)
+def test_a_control_character_in_any_text_field_is_refused_naming_it(
+    editor_client: APIClient,
+    world: None,
+    url: str,
+    field: str,
+    character: str,
+    named: str,
+) -> None:
+    body = valid_bodies()[url]
+    body[field] = f"{body[field]}{character}more"
+    messages = assert_refused_naming(editor_client, url, body, field)
+    assert any(named in message for message in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/nations/", "name"),
+        ("/api/sources/", "title"),
+        ("/api/sources/", "publisher"),
+        ("/api/troop-counts/", "excerpt"),
+        ("/api/intentions/", "speaker"),
+        ("/api/intentions/", "quote"),
+    ],
+)
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\u200c\u200d", "\ufeff", "\u2060", " \u200b\u200b "]
+)
+def test_zero_width_only_text_in_a_required_field_is_refused(
+    editor_client: APIClient, world: None, url: str, field: str, invisible: str
+) -> None:
+    body = valid_bodies()[url] | {field: invisible}
+    assert assert_refused_naming(editor_client, url, body, field)
+
+
+def test_a_control_character_is_refused_in_an_update_too(
+    editor_client: APIClient, world: None
+) -> None:
+    intention = Intention.objects.get()
+    before = everything()
+    response = editor_client.patch(
+        f"/api/intentions/{intention.pk}/", {"quote": "Bell\x07"}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["quote"]
+    assert everything() == before
+
+
+def test_tab_and_line_breaks_are_kept(editor_client: APIClient, world: None) -> None:
+    quote = "First line.\r\nSecond line.\nA\ttab."
+    body = valid_bodies()["/api/intentions/"] | {"quote": quote}
+    response = editor_client.post("/api/intentions/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert Intention.objects.get(pk=response.json()["id"]).quote == quote
+
+
+DATE_FIELDS_BY_URL = {
+    "/api/sources/": ["published_on"],
+    "/api/troop-counts/": ["counted_on"],
+    "/api/intentions/": ["stated_on", "reported_on", "standing_changed_on"],
+}
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [(url, field) for url, fields in DATE_FIELDS_BY_URL.items() for field in fields],
+)
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31"])
+def test_a_date_before_1900_is_refused_in_every_date_field(
+    editor_client: APIClient, world: None, url: str, field: str, day: str
+) -> None:
+    body = valid_bodies()[url] | {field: day}
+    if field == "reported_on":  # a statement is made before it is reported
+        body["stated_on"] = None
+    assert assert_refused_naming(editor_client, url, body, field) == [
+        f"{day} is before 1900-01-01, the earliest date the tracker takes."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/status/", "as_of"),
+        ("/api/sources/", "published_after"),
+        ("/api/sources/", "published_before"),
+        ("/api/troop-counts/", "counted_after"),
+        ("/api/troop-counts/", "counted_before"),
+        ("/api/intentions/", "stated_after"),
+        ("/api/intentions/", "stated_before"),
+        ("/api/intentions/", "reported_after"),
+        ("/api/intentions/", "reported_before"),
+    ],
+)
+def test_a_date_parameter_before_1900_is_refused_with_the_same_message(
+    api_client: APIClient, world: None, url: str, parameter: str
+) -> None:
+    response = api_client.get(f"{url}?{parameter}=0001-01-01")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        parameter: [
+            "0001-01-01 is before 1900-01-01, the earliest date the tracker takes."
+        ]
+    }
+    assert api_client.get(f"{url}?{parameter}=1900-01-01").status_code == 200

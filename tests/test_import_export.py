@@ -252,3 +252,41 @@ def test_admin_export_as_xlsx(admin_user: User, article: None) -> None:
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     )
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "counted_on", "error"),
+    [
+        (
+            "Canada\x07 now has 350.",
+            "2020-02-01",
+            "row 1: excerpt: Contains the control character U+0007",
+        ),
+        ("\u200b\u200b", "2020-02-01", "row 1: excerpt: Only invisible characters"),
+        (
+            "Canada now has 350.",
+            "0001-01-01",
+            "row 1: counted_on: 0001-01-01 is before 1900-01-01, the earliest date "
+            "the tracker takes.",
+        ),
+    ],
+    ids=["control character", "zero-width only", "before 1900"],
+)
+def test_import_refuses_what_the_api_refuses_naming_row_and_field(
+    tmp_path: Path, wire_source: Source, excerpt: str, counted_on: str, error: str
+) -> None:
+    path = write(
+        tmp_path,
+        "counts.csv",
+        HEADER + f"CAN,IRQ,350,exact,350,{counted_on},{SOURCE},{excerpt}\n",
+    )
+    before = list(TroopCount.objects.values())
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="nothing was saved"):
+        call_command(
+            "import_records", "troop-counts", str(path), "--no-progress", stderr=err
+        )
+
+    assert error in err.getvalue()
+    assert list(TroopCount.objects.values()) == before

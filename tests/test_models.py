@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from deployments.models import (
@@ -14,10 +14,12 @@ from deployments.models import (
     Intention,
     Nation,
     Precision,
+    Source,
     Stance,
     Standing,
     TroopCount,
     format_troops,
+    validate_text,
 )
 from tests.factories import (
     IntentionFactory,
@@ -82,6 +84,11 @@ class TestNationConstraints:
 
     def test_duplicate_code_is_refused(self, usa: Nation) -> None:
         assert_refused_by_database(Nation, code="USA", name="Another")
+
+    def test_code_with_a_trailing_newline_is_refused(self) -> None:
+        assert_refused_by_database(Nation, code="GBR\n", name="United Kingdom")
+        errors = field_errors(Nation(code="GBR\n", name="United Kingdom"))
+        assert "Use ISO 3166-1 alpha-3" in errors["code"][0]
 
     def test_unknown_kind_is_refused(self) -> None:
         assert_refused_by_database(Nation, code="XYZ", name="X", kind="empire")
@@ -251,3 +258,135 @@ def test_hosts_are_nations_named_as_host_by_a_count_or_a_statement() -> None:
     NationFactory(code="FRA", name="France")  # hosts nothing
     hosts = set(Nation.objects.hosts().values_list("code", flat=True))
     assert hosts == {counted.code, stated.code}
+
+
+FACTORIES = {
+    Nation: NationFactory,
+    Source: SourceFactory,
+    TroopCount: TroopCountFactory,
+    Intention: IntentionFactory,
+}
+
+
+def fields_of_kind(kind: type[models.Field]) -> list[tuple[type, str]]:
+    return [
+        (model, field.name)
+        for model in FACTORIES
+        for field in model._meta.concrete_fields
+        if isinstance(field, kind) and not field.choices
+    ]
+
+
+# Every text a person types (choices are fixed values, checked already).
+FREE_TEXT_FIELDS = fields_of_kind(models.CharField)
+DATE_FIELDS = fields_of_kind(models.DateField)
+
+
+def field_errors(record: models.Model) -> dict[str, list[str]]:
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
+class TestText:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "First line.\nSecond line.",
+            "First line.\r\nSecond line.",  # a browser's text box
+            "Column\tcolumn",
+            "Ελληνικά, العربية, 中文, naïve — “quoted”, 👍",
+            "zero\u200bwidth inside real text",
+            "\u200fمرحبا",  # a right-to-left mark before text
+        ],
+        ids=repr,
+    )
+    def test_text_may_hold_tab_line_breaks_and_any_script(self, text: str) -> None:
+        validate_text(text)
+
+    @pytest.mark.parametrize(
+        ("text", "named"),
+        [
+            ("nul\x00", "U+0000"),
+            ("start\x01", "U+0001"),
+            ("bell\x07", "U+0007"),
+            ("\x1b[31mred", "U+001B"),
+            ("delete\x7f", "U+007F"),
+            ("next line\x85", "U+0085"),
+            ("C1\x9f", "U+009F"),
+            ("a lone\rcarriage return", "U+000D"),
+            ("surrogate \ud800", "U+D800"),
+            ("non-character \uffff", "U+FFFF"),
+        ],
+        ids=repr,
+    )
+    def test_other_control_characters_are_refused_by_name(
+        self, text: str, named: str
+    ) -> None:
+        with pytest.raises(ValidationError) as error:
+            validate_text(text)
+        assert error.value.code == "control_character"
+        assert named in error.value.messages[0]
+
+    @pytest.mark.parametrize(
+        "text",
+        ["\u200b", "\u200c\u200d", "\ufeff", "\u2060", " \u200b ", "\t \n"],
+        ids=repr,
+    )
+    def test_text_that_shows_nothing_is_refused(self, text: str) -> None:
+        with pytest.raises(ValidationError) as error:
+            validate_text(text)
+        assert error.value.code == "invisible_text"
+
+    def test_every_record_has_its_text_fields_checked(self) -> None:
+        assert {name for _, name in FREE_TEXT_FIELDS} >= {
+            "name", "publisher", "url", "excerpt", "quote", "speaker"
+        }  # fmt: skip
+        assert len(FREE_TEXT_FIELDS) == 12
+
+    @pytest.mark.parametrize(("model", "name"), FREE_TEXT_FIELDS, ids=str)
+    def test_every_text_field_refuses_a_control_character(
+        self, model: type, name: str
+    ) -> None:
+        record = FACTORIES[model]()
+        value = "https://example.com/a\x07b" if name == "url" else "AB\x07C"
+        setattr(record, name, value)
+        assert "U+0007" in " ".join(field_errors(record).get(name, []))
+
+    @pytest.mark.parametrize(("model", "name"), FREE_TEXT_FIELDS, ids=str)
+    def test_every_text_field_refuses_zero_width_only_text(
+        self, model: type, name: str
+    ) -> None:
+        record = FACTORIES[model]()
+        setattr(record, name, "\u200b\u200d")
+        assert field_errors(record).get(name)
+
+
+class TestEarliestDate:
+    def test_every_date_field_is_covered(self) -> None:
+        assert len(DATE_FIELDS) == 5
+
+    @pytest.mark.parametrize(("model", "name"), DATE_FIELDS, ids=str)
+    @pytest.mark.parametrize(
+        "day", [datetime.date(1, 1, 1), datetime.date(1899, 12, 31)], ids=str
+    )
+    def test_dates_before_1900_are_refused(
+        self, model: type, name: str, day: datetime.date
+    ) -> None:
+        record = FACTORIES[model]()
+        setattr(record, name, day)
+        if name == "reported_on":  # a statement is made before it is reported
+            record.stated_on = day
+        assert field_errors(record)[name] == [
+            f"{day} is before 1900-01-01, the earliest date the tracker takes."
+        ]
+
+    @pytest.mark.parametrize(("model", "name"), DATE_FIELDS, ids=str)
+    def test_1900_01_01_is_accepted(self, model: type, name: str) -> None:
+        record = FACTORIES[model]()
+        setattr(record, name, datetime.date(1900, 1, 1))
+        if name == "reported_on":
+            record.stated_on = None
+        assert field_errors(record) == {}

@@ -132,6 +132,19 @@ def test_bad_filter_is_a_400_page_saying_what_is_wrong(
     assert "<tbody>" not in response.text
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31"])
+def test_as_of_before_1900_is_refused_with_the_message_the_api_gives(
+    client: Client, article: None, day: str
+) -> None:
+    message = f"{day} is before 1900-01-01, the earliest date the tracker takes."
+    page = client.get(f"/?as_of={day}")
+    assert page.status_code == 400
+    assert message in page.text
+    download = client.get(f"/status.csv?as_of={day}")
+    assert (download.status_code, download.text) == (400, f"as_of: {message}")
+    assert client.get("/?as_of=1900-01-01").status_code == 200
+
+
 def test_csv_download_has_exactly_the_rows_shown(client: Client, article: None) -> None:
     response = client.get("/status.csv?stance=staying&sort=-troops")
     assert response["Content-Type"] == "text/csv; charset=utf-8"

@@ -129,3 +129,50 @@ def test_admin_inline_rows_are_version_checked_too(admin_user: User) -> None:
     assert response.status_code == 200
     assert "Someone else changed this record" in response.text
     assert Intention.objects.get().speaker == "Meanwhile"
+
+
+def test_admin_refuses_a_form_without_its_version(admin_user: User) -> None:
+    nation = NationFactory(code="ROU", name="Romania")
+    Nation.objects.filter(pk=nation.pk).update(name="Changed meanwhile", version=2)
+    client = Client()
+    client.force_login(admin_user)
+    form = nation_form(nation, "My edit", seen_version=1)
+    del form["seen_version"]  # a page that lost it, or a hand-made post
+
+    response = client.post(
+        reverse("admin:deployments_nation_change", args=[nation.pk]), form
+    )
+
+    assert response.status_code == 200
+    assert "Someone else changed this record since you opened it" in response.text
+    nation.refresh_from_db()
+    assert (nation.name, nation.version) == ("Changed meanwhile", 2)
+    assert nation.history.count() == 1  # only its creation
+
+
+def test_admin_refuses_an_inline_row_without_its_version(admin_user: User) -> None:
+    intention = IntentionFactory(speaker="Original")
+    nation = intention.nation
+    client = Client()
+    client.force_login(admin_user)
+    form = nation_form(nation, nation.name, seen_version=1) | {
+        "intentions-TOTAL_FORMS": 1,
+        "intentions-INITIAL_FORMS": 1,
+        "intentions-0-id": intention.pk,
+        "intentions-0-nation": nation.pk,
+        "intentions-0-host": intention.host.pk,
+        "intentions-0-stance": "staying",
+        "intentions-0-speaker": "My edit",
+        "intentions-0-reported_on": "2020-01-08",
+        "intentions-0-quote": intention.quote,
+        "intentions-0-source": intention.source.pk,
+        "intentions-0-standing": "asserted",
+    }
+
+    response = client.post(
+        reverse("admin:deployments_nation_change", args=[nation.pk]), form
+    )
+
+    assert response.status_code == 200
+    assert "Someone else changed this record" in response.text
+    assert Intention.objects.get().speaker == "Original"

@@ -17,6 +17,7 @@ from deployments.models import (
     Stance,
     Standing,
     TroopCount,
+    validate_not_too_early,
 )
 
 NATION_CODES_HELP = "Nation codes, comma-separated (e.g. USA,CAN)."
@@ -38,6 +39,14 @@ class CodeInFilter(filters.BaseInFilter, filters.CharFilter):
 class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("lookup_expr", "in")
+        super().__init__(*args, **kwargs)
+
+
+class DateFilter(filters.DateFilter):
+    """A date parameter, from the same earliest date as every stored date."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("validators", [validate_not_too_early])
         super().__init__(*args, **kwargs)
 
 
@@ -88,8 +97,8 @@ class NationFilter(TextSearchFilterSet):
 class SourceFilter(TextSearchFilterSet):
     search_fields = ("title", "publisher", "url")
     publisher = filters.CharFilter(lookup_expr="iexact", max_length=200)
-    published_after = filters.DateFilter(field_name="published_on", lookup_expr="gte")
-    published_before = filters.DateFilter(field_name="published_on", lookup_expr="lte")
+    published_after = DateFilter(field_name="published_on", lookup_expr="gte")
+    published_before = DateFilter(field_name="published_on", lookup_expr="lte")
     ordering = StableOrderingFilter(fields=["published_on", "title", "publisher", "id"])
 
     class Meta:
@@ -109,8 +118,8 @@ class SourcedRecordFilter(TextSearchFilterSet):
 class TroopCountFilter(SourcedRecordFilter):
     search_fields = ("excerpt", "figure_text", "nation__name")
     precision = ChoiceInFilter(choices=Precision.choices)
-    counted_after = filters.DateFilter(field_name="counted_on", lookup_expr="gte")
-    counted_before = filters.DateFilter(field_name="counted_on", lookup_expr="lte")
+    counted_after = DateFilter(field_name="counted_on", lookup_expr="gte")
+    counted_before = DateFilter(field_name="counted_on", lookup_expr="lte")
     troops_min = filters.NumberFilter(field_name="troops", lookup_expr="gte")
     troops_max = filters.NumberFilter(field_name="troops", lookup_expr="lte")
     ordering = StableOrderingFilter(
@@ -140,10 +149,10 @@ class IntentionFilter(SourcedRecordFilter):
         coerce=lambda value: value == "true",
     )
     speaker = filters.CharFilter(lookup_expr="icontains", max_length=200)
-    stated_after = filters.DateFilter(field_name="stated_on", lookup_expr="gte")
-    stated_before = filters.DateFilter(field_name="stated_on", lookup_expr="lte")
-    reported_after = filters.DateFilter(field_name="reported_on", lookup_expr="gte")
-    reported_before = filters.DateFilter(field_name="reported_on", lookup_expr="lte")
+    stated_after = DateFilter(field_name="stated_on", lookup_expr="gte")
+    stated_before = DateFilter(field_name="stated_on", lookup_expr="lte")
+    reported_after = DateFilter(field_name="reported_on", lookup_expr="gte")
+    reported_before = DateFilter(field_name="reported_on", lookup_expr="lte")
     ordering = StableOrderingFilter(
         fields=[
             "reported_on",

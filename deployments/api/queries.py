@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from deployments.api.filters import nation_code_validator
-from deployments.models import Nation, Stance
+from deployments.models import Nation, Stance, validate_not_too_early
 
 
 class CommaSeparatedField(serializers.ListField):
@@ -22,7 +22,9 @@ class CommaSeparatedField(serializers.ListField):
 
 class StatusQuery(serializers.Serializer):
     as_of = serializers.DateField(
-        required=False, help_text="The status as known on this date (YYYY-MM-DD)."
+        required=False,
+        validators=[validate_not_too_early],
+        help_text="The status as known on this date (YYYY-MM-DD), from 1900-01-01.",
     )
     nation = CommaSeparatedField(
         child=serializers.CharField(validators=[nation_code_validator]),

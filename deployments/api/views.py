@@ -58,10 +58,18 @@ class VersionedModelViewSet(JSONErrorsMixin, viewsets.ModelViewSet):
         header = self.request.headers.get("If-Match")
         if header is None or header.strip() == "*":
             return None
-        tags = [tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")]
+        tags = [tag.strip() for tag in header.split(",")]
+        # RFC 9110 13.1.1: If-Match compares strongly, so a weak tag never
+        # matches (our ETags are strong; W/ means someone altered the body).
+        strong = [tag.strip('"') for tag in tags if not tag.startswith("W/")]
         versions = [
-            int(tag[1:]) for tag in tags if tag[:1] == "v" and tag[1:].isdigit()
+            int(tag[1:]) for tag in strong if tag[:1] == "v" and tag[1:].isdigit()
         ]
+        if not strong:
+            raise PreconditionFailed(
+                'A weak ETag (W/"v3") never matches If-Match; send the ETag '
+                'without W/, like "v3".'
+            )
         if len(versions) != 1:
             raise PreconditionFailed(
                 'If-Match must be one ETag from this API, like "v3".'

@@ -5,12 +5,14 @@ never stored: ``deployments.status`` derives it from these records.
 """
 
 from deployments.models.base import (
+    EARLIEST_DATE,
     MAX_QUOTE_LENGTH,
     MAX_TROOPS,
     NATION_CODE_PATTERN,
     VersionConflict,
     VersionedModel,
     validate_not_in_future,
+    validate_not_too_early,
 )
 from deployments.models.deleted import (
     DeletedIntention,
@@ -24,8 +26,10 @@ from deployments.models.nations import Nation
 from deployments.models.revision import DataRevision
 from deployments.models.sources import Source
 from deployments.models.statements import Intention, Stance, Standing
+from deployments.models.text import readable, validate_text
 
 __all__ = [
+    "EARLIEST_DATE",
     "MAX_QUOTE_LENGTH",
     "MAX_TROOPS",
     "NATION_CODE_PATTERN",
@@ -45,5 +49,8 @@ __all__ = [
     "VersionConflict",
     "VersionedModel",
     "format_troops",
+    "readable",
     "validate_not_in_future",
+    "validate_not_too_early",
+    "validate_text",
 ]

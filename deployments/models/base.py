@@ -18,7 +18,24 @@ MAX_TROOPS = 1_000_000
 # limit also keeps the unique index on quotes within PostgreSQL's row size.
 MAX_QUOTE_LENGTH = 500
 
-NATION_CODE_PATTERN = r"^[A-Z]{2,8}$"
+# \A and \Z, not ^ and $: Python's $ also matches before a final newline, so
+# "GBR\n" passed the validator and SQLite's check (which runs Python's re).
+NATION_CODE_PATTERN = r"\A[A-Z]{2,8}\Z"
+
+# The one lower bound for every date, stored or asked for (API filters, as-of
+# dates on the API and the pages): deployments this tracker records are
+# modern, and year 1 is a typing error that some readers cannot even show.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+
+
+def validate_not_too_early(value: datetime.date) -> None:
+    """Reject dates before ``EARLIEST_DATE``, with the same message everywhere."""
+    if value < EARLIEST_DATE:
+        raise ValidationError(
+            "%(value)s is before %(earliest)s, the earliest date the tracker takes.",
+            code="date_too_early",
+            params={"value": value, "earliest": EARLIEST_DATE},
+        )
 
 
 def validate_not_in_future(value: datetime.date) -> None:

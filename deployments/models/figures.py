@@ -15,9 +15,11 @@ from deployments.models.base import (
     MAX_TROOPS,
     VersionedModel,
     validate_not_in_future,
+    validate_not_too_early,
 )
 from deployments.models.nations import Nation
 from deployments.models.sources import Source
+from deployments.models.text import validate_text
 
 
 class Precision(models.TextChoices):
@@ -94,10 +96,11 @@ class TroopCount(VersionedModel):
     figure_text = models.CharField(
         max_length=100,
         blank=True,
+        validators=[validate_text],
         help_text="The figure as the source words it, e.g. “approximately 5,200”.",
     )
     counted_on = models.DateField(
-        validators=[validate_not_in_future],
+        validators=[validate_not_too_early, validate_not_in_future],
         help_text="The date the figure describes (“as of”); the source's date "
         "when it names no other.",
     )
@@ -106,6 +109,7 @@ class TroopCount(VersionedModel):
     )
     excerpt = models.CharField(
         max_length=MAX_QUOTE_LENGTH,
+        validators=[validate_text],
         help_text="The verbatim words of the source that support the figure.",
     )
 

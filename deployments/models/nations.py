@@ -9,6 +9,7 @@ from django.db.models.expressions import RawSQL
 from simple_history.models import HistoricalRecords
 
 from deployments.models.base import NATION_CODE_PATTERN, VersionedModel
+from deployments.models.text import validate_text
 
 # A loose index scan: the smallest host id, then the next larger one, and so on.
 DISTINCT_HOSTS = """
@@ -68,12 +69,13 @@ class Nation(VersionedModel):
                 NATION_CODE_PATTERN,
                 "Use ISO 3166-1 alpha-3 for a state (USA) or an upper-case "
                 "acronym for an alliance (NATO).",
-            )
+            ),
+            validate_text,
         ],
         help_text="ISO 3166-1 alpha-3 code for a state (USA, IRQ); an upper-case "
         "acronym for an alliance (NATO). Used in URLs, the API and fixtures.",
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_text])
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.STATE)
 
     history = HistoricalRecords()

@@ -8,7 +8,12 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from deployments.models.base import VersionedModel, validate_not_in_future
+from deployments.models.base import (
+    VersionedModel,
+    validate_not_in_future,
+    validate_not_too_early,
+)
+from deployments.models.text import validate_text
 
 
 class SourceQuerySet(models.QuerySet["Source"]):
@@ -21,14 +26,17 @@ class SourceQuerySet(models.QuerySet["Source"]):
 class Source(VersionedModel):
     """A published report that figures and statements are taken from."""
 
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[validate_text])
     publisher = models.CharField(
         max_length=200,
+        validators=[validate_text],
         help_text="The outlet that published the report, with the agency if it "
         "carried one (e.g. “International Business Times (AFP)”).",
     )
-    published_on = models.DateField(validators=[validate_not_in_future])
-    url = models.URLField(max_length=500, blank=True)
+    published_on = models.DateField(
+        validators=[validate_not_too_early, validate_not_in_future]
+    )
+    url = models.URLField(max_length=500, blank=True, validators=[validate_text])
 
     history = HistoricalRecords()
     objects = SourceQuerySet.as_manager()

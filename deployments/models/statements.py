@@ -17,10 +17,12 @@ from deployments.models.base import (
     MAX_TROOPS,
     VersionedModel,
     validate_not_in_future,
+    validate_not_too_early,
 )
 from deployments.models.figures import TroopCount
 from deployments.models.nations import Nation
 from deployments.models.sources import Source
+from deployments.models.text import validate_text
 
 
 class Stance(models.TextChoices):
@@ -119,28 +121,33 @@ class Intention(VersionedModel):
     destination_note = models.CharField(
         max_length=200,
         blank=True,
+        validators=[validate_text],
         help_text="Where troops go, in the source's words "
         "(“locations inside and outside Iraq”).",
     )
     speaker = models.CharField(
         max_length=200,
+        validators=[validate_text],
         help_text="Who made the statement: a person, or the government or "
         "body that announced it.",
     )
-    speaker_role = models.CharField(max_length=200, blank=True)
+    speaker_role = models.CharField(
+        max_length=200, blank=True, validators=[validate_text]
+    )
     stated_on = models.DateField(
         null=True,
         blank=True,
-        validators=[validate_not_in_future],
+        validators=[validate_not_too_early, validate_not_in_future],
         help_text="When the statement was made; empty when the source does not say.",
     )
     reported_on = models.DateField(
-        validators=[validate_not_in_future],
+        validators=[validate_not_too_early, validate_not_in_future],
         help_text="When the source reported the statement. The status “as of” a "
         "date only uses statements reported by then.",
     )
     quote = models.CharField(
         max_length=MAX_QUOTE_LENGTH,
+        validators=[validate_text],
         help_text="The verbatim words of the source that carry the statement.",
     )
     source = models.ForeignKey(
@@ -156,13 +163,14 @@ class Intention(VersionedModel):
     standing_changed_on = models.DateField(
         null=True,
         blank=True,
-        validators=[validate_not_in_future],
+        validators=[validate_not_too_early, validate_not_in_future],
         help_text="When the statement was disputed or retracted; empty when "
         "unknown (then the retraction applies to every “as of” date).",
     )
     standing_note = models.CharField(
         max_length=MAX_QUOTE_LENGTH,
         blank=True,
+        validators=[validate_text],
         help_text="Why the statement is disputed or retracted, ideally quoted.",
     )
 
