@@ -307,7 +307,8 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Spreadsheet import/export in the admin: all rows or none, and the same
-# permissions as editing by hand.
+# permissions as editing by hand (the admin opens Import to add_ or change_;
+# each row then needs add_ to create and change_ to change: resources.py).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
