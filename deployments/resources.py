@@ -230,8 +230,15 @@ class TrackerResource(resources.ModelResource):
     def file_problems(self, dataset: Any) -> list[str]:
         """What makes the whole file unreadable: its header, or its length."""
         expected = [field.column_name for field in self.get_import_fields()]
-        headers = [str(header) for header in (dataset.headers or [])]
         problems = []
+        headers = []
+        for number, header in enumerate(dataset.headers or [], start=1):
+            if header is None or str(header).strip() == "":
+                # Spreadsheets often carry empty columns after the data.
+                if any(cell not in (None, "") for cell in dataset.get_col(number - 1)):
+                    problems.append(f"Column {number} has values but no name.")
+                continue
+            headers.append(str(header))
         missing = [column for column in expected if column not in headers]
         unknown = [header for header in headers if header not in expected]
         repeated = sorted({header for header in headers if headers.count(header) > 1})

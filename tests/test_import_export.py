@@ -10,6 +10,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -559,3 +560,43 @@ def test_admin_import_limits_are_read_from_the_environment() -> None:
     refused = load(ADMIN_IMPORT_MAX_ROWS="a thousand")
     assert refused.returncode != 0
     assert "ADMIN_IMPORT_MAX_ROWS must be a whole number" in refused.stderr
+
+
+def write_xlsx(path: Path, rows: list[list[Any]]) -> Path:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_empty_columns_and_rows_left_in_a_spreadsheet_are_not_data(
+    tmp_path: Path, article: None
+) -> None:
+    # A column once used and cleared keeps the sheet that wide.
+    path = write_xlsx(
+        tmp_path / "nations.xlsx",
+        [
+            ["code", "name", "kind", None],
+            ["GBR", "United Kingdom", "state", None],
+            [None, None, None, None],
+        ],
+    )
+    out, _ = run_import("nations", str(path))
+    assert "1 created, 0 updated, 0 unchanged" in out
+
+
+def test_values_in_a_column_without_a_name_refuse_the_file(
+    tmp_path: Path, article: None
+) -> None:
+    path = write_xlsx(
+        tmp_path / "nations.xlsx",
+        [["code", "name", "kind", None], ["GBR", "United Kingdom", "state", "note"]],
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was saved"):
+        call_command(
+            "import_records", "nations", str(path), "--no-progress", stderr=err
+        )
+    assert "file: Column 4 has values but no name." in err.getvalue()
+    assert not Nation.objects.filter(code="GBR").exists()

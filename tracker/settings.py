@@ -315,6 +315,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # XLSX cannot hold control characters: an export replaces them with U+FFFD
 # instead of failing (CSV and JSON keep the stored text).
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# Rows left blank in a spreadsheet are not records (XLSX).
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 # The admin previews and confirms an import in one request each, inside one
 # transaction: bound it well inside the worker timeout (GUNICORN_TIMEOUT;
 # 2,000 count rows took 15 s to preview on SQLite and 28 s on PostgreSQL on
