@@ -16,6 +16,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import yaml
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -238,3 +239,15 @@ def test_the_only_page_has_a_count_and_no_links(api_client: APIClient) -> None:
     response = api_client.get("/api/status/?format=csv")
     assert response["X-Total-Count"] == "1"
     assert "Link" not in response
+
+
+def test_the_schema_describes_the_bom_parameter_and_the_page_headers() -> None:
+    output = io.StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=output)
+    paths = yaml.safe_load(output.getvalue())["paths"]
+    for path in ("/api/status/", "/api/intentions/", "/api/nations/"):
+        operation = paths[path]["get"]
+        assert "bom" in {parameter["name"] for parameter in operation["parameters"]}
+        assert {"X-Total-Count", "Link"} <= set(
+            operation["responses"]["200"]["headers"]
+        )
