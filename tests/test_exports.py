@@ -17,6 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -251,3 +252,24 @@ def test_the_schema_describes_the_bom_parameter_and_the_page_headers() -> None:
         assert {"X-Total-Count", "Link"} <= set(
             operation["responses"]["200"]["headers"]
         )
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "json"])
+def test_an_admin_export_imports_back_unchanged(
+    admin_client: Client, article: None, file_format: str
+) -> None:
+    Intention.objects.filter(speaker="Mark Esper").update(quote=FORMULA)
+    exported = admin_export(admin_client, file_format)
+
+    response = admin_client.post(
+        reverse("admin:deployments_intention_import"),
+        {
+            "resource": 0,
+            "format": ADMIN_FORMATS[file_format],
+            "import_file": SimpleUploadedFile(f"intentions.{file_format}", exported),
+        },
+    )
+
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["skip"] == Intention.objects.count() == 9
