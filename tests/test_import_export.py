@@ -600,3 +600,27 @@ def test_values_in_a_column_without_a_name_refuse_the_file(
         )
     assert "file: Column 4 has values but no name." in err.getvalue()
     assert not Nation.objects.filter(code="GBR").exists()
+
+
+def test_a_boolean_other_than_true_or_false_is_refused_not_read_as_false(
+    tmp_path: Path, article: None
+) -> None:
+    path = tmp_path / "intentions.csv"
+    call_command("export_records", "intentions", "--output", str(path))
+    header, first, *rest = path.read_text(encoding="utf-8").splitlines()
+    column = header.split(",").index("temporary")
+    cells = first.split(",")
+    cells[column] = "yes"
+    path.write_text("\n".join([header, ",".join(cells), *rest]), encoding="utf-8")
+    before = sorted(Intention.objects.values_list("id", "temporary", "version"))
+
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was saved"):
+        call_command(
+            "import_records", "intentions", str(path), "--no-progress", stderr=err
+        )
+
+    assert err.getvalue().splitlines() == [
+        "row 1: temporary: 'yes' is not true or false"
+    ]
+    assert sorted(Intention.objects.values_list("id", "temporary", "version")) == before
