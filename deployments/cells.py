@@ -81,6 +81,12 @@ class WholeNumberWidget(widgets.IntegerWidget):
             return int(number)
         raise ValueError(f"{text!r} is not a whole number")
 
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        # Digits only, as clean() reads them: never a localised "5,200".
+        if self.coerce_to_string and not kwargs.get("force_native_type"):
+            return "" if value is None else str(value)
+        return value
+
 
 class TrueFalseWidget(widgets.BooleanWidget):
     """``true``/``false`` in every text export, as in the JSON API; on import

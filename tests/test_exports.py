@@ -273,3 +273,15 @@ def test_an_admin_export_imports_back_unchanged(
     result = response.context["result"]
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["skip"] == Intention.objects.count() == 9
+
+
+def test_numbers_are_exported_as_digits_even_with_thousand_separators_on(
+    tmp_path: Path, settings: Any
+) -> None:
+    settings.USE_THOUSAND_SEPARATOR = True
+    IntentionFactory(troops_affected=5200)
+
+    exported = command_export("csv", tmp_path=tmp_path).decode()
+
+    (row,) = csv.DictReader(io.StringIO(exported))
+    assert row["troops_affected"] == "5200"
