@@ -18,7 +18,7 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 from import_export.forms import ImportForm
 from import_export.results import Result
 
-from deployments.services import summarize
+from deployments.services import NOT_UTF8, summarize
 
 
 class SpreadsheetImportForm(ImportForm):
@@ -98,6 +98,12 @@ class SpreadsheetMixin(ImportExportMixin):
                 )
             )
         return super().process_result(result, request)
+
+    def add_data_read_fail_error_to_form(self, form: Any, error: Exception) -> None:
+        if isinstance(error, UnicodeDecodeError):
+            form.add_error("import_file", NOT_UTF8)
+        else:
+            super().add_data_read_fail_error_to_form(form, error)
 
     def get_export_data(
         self, file_format: Any, request: HttpRequest, queryset: QuerySet, **kwargs: Any

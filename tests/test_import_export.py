@@ -624,3 +624,22 @@ def test_a_boolean_other_than_true_or_false_is_refused_not_read_as_false(
         "row 1: temporary: 'yes' is not true or false"
     ]
     assert sorted(Intention.objects.values_list("id", "temporary", "version")) == before
+
+
+def test_a_file_that_is_not_utf8_is_refused_saying_how_to_save_it(
+    tmp_path: Path, admin_client: Client, article: None
+) -> None:
+    latin1 = "code,name,kind\nCIV,Côte d'Ivoire,state\n".encode("latin-1")
+    path = tmp_path / "nations.csv"
+    path.write_bytes(latin1)
+
+    with pytest.raises(CommandError, match='save it as "CSV UTF-8"'):
+        run_import("nations", str(path))
+    response = preview(admin_client, "nation", "nations.csv", latin1)
+
+    assert (
+        response.context["form"]
+        .errors["import_file"][0]
+        .startswith("The file is not UTF-8 text.")
+    )
+    assert not Nation.objects.filter(code="CIV").exists()
