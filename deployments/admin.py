@@ -18,8 +18,6 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms import URLField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from deployments.caching import CachedCountPaginator
@@ -41,6 +39,7 @@ from deployments.resources import (
     TroopCountResource,
 )
 from deployments.services import restore_deleted
+from deployments.spreadsheet_admin import SpreadsheetMixin
 from deployments.status import StatusRow, current_status
 
 
@@ -116,12 +115,6 @@ class LongTextMixin:
         if db_field.name in LONG_TEXT_FIELDS:
             kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 80})
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
-
-
-class SpreadsheetMixin(ImportExportMixin):
-    """Import and export in the formats analysts use."""
-
-    formats = [CSV, XLSX, JSON]
 
 
 class TroopCountInline(LongTextMixin, admin.TabularInline):

@@ -17,6 +17,10 @@ from import_export.results import Result
 from deployments.resources import RESOURCES
 
 FORMATS: dict[str, type[Format]] = {"csv": CSV, "xlsx": XLSX, "json": JSON}
+NOT_UTF8 = (
+    'The file is not UTF-8 text. In Excel, save it as "CSV UTF-8"; in '
+    "LibreOffice, choose the character set Unicode (UTF-8)."
+)
 
 
 @dataclass
@@ -66,8 +70,11 @@ def import_records(
     input_format = format_for(path, file_format)()
     mode = "r" if input_format.is_binary() is False else "rb"
     encoding = None if mode == "rb" else "utf-8-sig"
-    with path.open(mode, encoding=encoding) as stream:
-        dataset = input_format.create_dataset(stream.read())
+    try:
+        with path.open(mode, encoding=encoding) as stream:
+            dataset = input_format.create_dataset(stream.read())
+    except UnicodeDecodeError:
+        raise ValueError(NOT_UTF8) from None
 
     resource = RESOURCES[resource_name](user=user, on_row=on_row)
     result = resource.import_data(

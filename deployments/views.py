@@ -11,7 +11,12 @@ from django.shortcuts import get_object_or_404, render
 from deployments.charts import troop_chart
 from deployments.forms import SORT_COLUMNS, PageForm, StatusFilterForm
 from deployments.models import Nation, Stance
-from deployments.spreadsheets import spreadsheet_safe
+from deployments.spreadsheets import (
+    UTF8_BOM,
+    bom_requested,
+    csv_boolean,
+    spreadsheet_safe,
+)
 from deployments.status import NationTimeline, StatusRow, current_status, summarize
 
 # The page stays light on a phone; the CSV download has every row at once.
@@ -86,8 +91,13 @@ def sort_links(current: str) -> list[dict[str, str | None]]:
 
 
 def status_csv(request: HttpRequest) -> HttpResponse:
-    """Exactly the rows the status page shows for the same query string."""
+    """Exactly the rows the status page shows for the same query string;
+    ``?bom=true`` starts it with a byte-order mark for spreadsheets."""
     form = StatusFilterForm(request.GET)
+    try:
+        bom = bom_requested(request.GET.get("bom"))
+    except ValueError as error:
+        return HttpResponse(f"bom: {error}", status=400, content_type="text/plain")
     if not form.is_valid():
         message = "; ".join(
             f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()
@@ -95,6 +105,8 @@ def status_csv(request: HttpRequest) -> HttpResponse:
         return HttpResponse(message, status=400, content_type="text/plain")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="troop-status.csv"'
+    if bom:
+        response.write(UTF8_BOM)
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for row in filtered_rows(form):
@@ -112,7 +124,7 @@ def status_csv(request: HttpRequest) -> HttpResponse:
                 count.figure_text if count else "",
                 count.counted_on.isoformat() if count else "",
                 intention.get_stance_display() if intention else "",
-                ("yes" if intention.temporary else "no") if intention else "",
+                csv_boolean(intention.temporary) if intention else "",
                 intention.destination.code
                 if intention and intention.destination
                 else "",

@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from deployments.caching import CachedCountPaginator
 
@@ -35,6 +36,23 @@ class TrackerPagination(PageNumberPagination):
         if errors:
             raise ValidationError(errors)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        # The CSV body has no room for the page links and the count, so they
+        # are headers on every list response, JSON and CSV alike (RFC 8288).
+        response = super().get_paginated_response(data)
+        links = [
+            f'<{url}>; rel="{rel}"'
+            for rel, url in (
+                ("next", self.get_next_link()),
+                ("prev", self.get_previous_link()),
+            )
+            if url
+        ]
+        if links:
+            response["Link"] = ", ".join(links)
+        response["X-Total-Count"] = str(self.page.paginator.count)
+        return response
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)

@@ -6,16 +6,30 @@ from typing import Any
 
 import rest_framework_csv.renderers
 from django.http import Http404
-from rest_framework.exceptions import NotAcceptable
+from rest_framework.exceptions import NotAcceptable, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from deployments.spreadsheets import spreadsheet_safe
+from deployments.spreadsheets import (
+    UTF8_BOM,
+    bom_requested,
+    csv_boolean,
+    spreadsheet_safe,
+)
 
 
 class JSONErrorsMixin:
     """Errors are JSON even when the client asked for CSV."""
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        # Checked up front so that a malformed ?bom= is a 400 like any other
+        # bad parameter, not ignored by the CSV renderer.
+        try:
+            bom_requested(request.query_params.get("bom"))
+        except ValueError as error:
+            raise ValidationError({"bom": [str(error)]}) from None
 
     def handle_exception(self, exc: Exception) -> Response:
         request = self.request  # type: ignore[attr-defined]
@@ -55,8 +69,18 @@ class PaginatedCSVRenderer(rest_framework_csv.renderers.PaginatedCSVRenderer):
     ) -> bytes:
         if data is None:
             return b""
-        return super().render(data, media_type, renderer_context or {}, writer_opts)
+        renderer_context = renderer_context or {}
+        rendered = super().render(data, media_type, renderer_context, writer_opts)
+        request = renderer_context.get("request")
+        if request is not None and bom_requested(request.query_params.get("bom")):
+            rendered = UTF8_BOM.encode() + rendered
+        return rendered
 
     def tablize(self, data: Any, header: Any = None, labels: Any = None) -> Any:
         for row in super().tablize(data, header=header, labels=labels):
-            yield [spreadsheet_safe(value) for value in row]
+            yield [
+                csv_boolean(value)
+                if isinstance(value, bool)
+                else spreadsheet_safe(value)
+                for value in row
+            ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 
@@ -42,7 +44,46 @@ WRITE_ERRORS = {
 CONDITIONAL_ERRORS = {"412": "If-Match names an older version; nothing changed."}
 
 
+# Lists (and the status) as CSV: a byte-order mark on request, and where the
+# other pages are (deployments/api/pagination.py, responses.py).
+LIST_PARAMETERS = [
+    OpenApiParameter(
+        "bom",
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        enum=["true", "false"],
+        description="With format=csv: start with a UTF-8 byte-order mark, which "
+        "spreadsheets need to show non-Latin text.",
+    ),
+    OpenApiParameter(
+        "X-Total-Count",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=["200"],
+        description="Rows in all pages together.",
+    ),
+    OpenApiParameter(
+        "Link",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=["200"],
+        description='The next and previous pages, as <url>; rel="next", '
+        '<url>; rel="prev" (RFC 8288), when there are any.',
+    ),
+]
+
+
 class TrackerAutoSchema(AutoSchema):
+    def get_override_parameters(self) -> list[Any]:
+        parameters = super().get_override_parameters()
+        if (
+            self.method.upper() == "GET"
+            and self._is_list_view()
+            and getattr(self.view, "pagination_class", None) is not None
+        ):
+            parameters = [*parameters, *LIST_PARAMETERS]
+        return parameters
+
     def get_auth(self) -> list[dict[str, Any]]:
         auths = super().get_auth()
         # Reading is open to anyone (DjangoModelPermissionsOrAnonReadOnly,
