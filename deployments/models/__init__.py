@@ -12,6 +12,7 @@ from deployments.models.base import (
     VersionedModel,
     validate_not_in_future,
 )
+from deployments.models.changes import Change
 from deployments.models.deleted import (
     DeletedIntention,
     DeletedNation,
@@ -28,6 +29,7 @@ from deployments.models.statements import Intention, Stance, Standing
 __all__ = [
     "MAX_QUOTE_LENGTH",
     "MAX_TROOPS",
+    "Change",
     "NATION_CODE_PATTERN",
     "DataRevision",
     "DeletedIntention",
