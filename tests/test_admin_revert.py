@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.db.models import F
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -114,7 +117,9 @@ def test_revert_losing_a_race_at_the_last_moment_is_a_message_not_a_500(
     renamed(nation, "Rumania")
     save_model = NationAdmin.save_model
 
-    def someone_saves_first(self: NationAdmin, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+    def someone_saves_first(
+        self: NationAdmin, request: HttpRequest, obj: Nation, form: Any, change: bool
+    ) -> None:
         Nation.objects.filter(pk=obj.pk).update(name="Racer", version=F("version") + 1)
         save_model(self, request, obj, form, change)
 
