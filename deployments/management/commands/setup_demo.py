@@ -28,7 +28,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, username: str, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         # Never loaddata: it would overwrite editors' changes to these records.
-        call_command("load_new_records", *ARTICLE_FIXTURES, stdout=self.stdout)
+        call_command(
+            "load_new_records",
+            *ARTICLE_FIXTURES,
+            stdout=self.stdout,
+            verbosity=options["verbosity"],
+        )
         self.stdout.write(self.style.SUCCESS("Database ready with the article's data."))
 
         users = get_user_model()
