@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 from pytest_django import DjangoAssertNumQueries
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -315,3 +316,16 @@ def test_changes_query_count_is_fixed(
         page = read_feed(api_client, since="2000-01-01T00:00:00Z", page_size=1000)
     # each intention brings a nation, a host (shared), a source and itself
     assert len(page["results"]) == records * 3 + 1
+
+
+def test_schema_describes_the_cursor_and_the_page_it_comes_in() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    feed = schema["paths"]["/api/changes/"]["get"]
+    parameters = {parameter["name"] for parameter in feed["parameters"]}
+    assert {"cursor", "since", "page_size"} <= parameters
+    page = feed["responses"]["200"]["content"]["application/json"]["schema"]
+    name = page["$ref"].rsplit("/", 1)[-1]
+    fields = schema["components"]["schemas"][name]["properties"]
+    assert set(fields) == {"next", "has_more", "results"}
+    change = schema["components"]["schemas"]["Change"]["properties"]
+    assert change["record_id"]["nullable"] and change["code"]["nullable"]
