@@ -13,8 +13,9 @@ and the feed hands out only what no running transaction can still add to:
   (``pg_current_xact_id()``, 64 bits, never wraps). Every id below the current
   snapshot's ``xmin`` belongs to a transaction that has ended, so the changes
   below it are final; the feed reads in ``(transaction_id, id)`` order up to
-  that horizon. A long write transaction holds the feed back until it ends;
-  it never makes the feed lose a row.
+  that horizon. A long write transaction holds the feed back until it ends
+  (the horizon is the server's, so also one in another database); it never
+  makes the feed lose a row.
 - SQLite: one writer at a time holds the database lock from its first write
   to its commit, so ``id`` (AUTOINCREMENT, never reused) is already in commit
   order; ``transaction_id`` is 0 for every row.
