@@ -1,7 +1,9 @@
 """Who changed what and when: an object's versions, and a feed of all changes.
 
-Both read what django-simple-history keeps, so edits made in the admin,
-through the API and by imports all appear, deletions included. Records are
+Versions are read from django-simple-history's tables; the feed from its own
+table of the same entries (``deployments.models.changes``, which explains the
+commit-safe order). Edits made in the admin, through the API and by imports
+all appear, deletions included. Records are
 named as the API names them (nations by code, others by id) and values keep
 their JSON types.
 
