@@ -80,10 +80,76 @@ class VersionCheckedForm(forms.ModelForm):
         return cleaned
 
 
+class RevertForm(VersionCheckedForm):
+    """History › Revert: an old version's values, saved on top of the record's
+    current version.
+
+    The form's instance is the old version, so its own version is old too;
+    what the editor must have seen is the record as it is now. The page
+    carries that version, and the save is refused when the record changed
+    (or was deleted) since the page was opened.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_version = (
+            type(self.instance)
+            ._base_manager.filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        self.fields["seen_version"].initial = self.current_version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = forms.ModelForm.clean(self)
+        if self.current_version is None:
+            raise ValidationError(
+                "Nothing was reverted: this record has been deleted. Restore it "
+                "from the deleted records instead.",
+                code="deleted",
+            )
+        seen = cleaned.get("seen_version")
+        if seen != self.current_version:
+            raise ValidationError(
+                "Someone else changed this record since you opened it (you "
+                "opened version %(seen)s; it is now version %(now)s). Nothing was "
+                "reverted: open the history again to see their change.",
+                code="stale_version",
+                params={"seen": seen, "now": self.current_version},
+            )
+        self.instance.version = seen
+        return cleaned
+
+
 class VersionCheckedAdminMixin:
     """Turns a conflict caught at the last moment into a message, not a 500."""
 
     form = VersionCheckedForm
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        if getattr(request, "reverting", False):
+            kwargs["form"] = RevertForm
+        return super().get_form(request, obj, **kwargs)  # type: ignore[misc]
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        request.reverting = True  # type: ignore[attr-defined]
+        try:
+            return super().history_form_view(  # type: ignore[misc]
+                request, object_id, version_id, extra_context
+            )
+        except VersionConflict as conflict:
+            self.message_user(  # type: ignore[attr-defined]
+                request, f"Nothing was reverted: {conflict}.", messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def changeform_view(
         self,

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from simple_history.signals import post_create_historical_record
 
 
 class DeploymentsConfig(AppConfig):
@@ -18,9 +19,26 @@ class DeploymentsConfig(AppConfig):
         for model in (Nation, Source, TroopCount, Intention):
             post_save.connect(data_changed, sender=model, dispatch_uid=f"{model}-s")
             post_delete.connect(data_changed, sender=model, dispatch_uid=f"{model}-d")
+            # Every history entry is also filed in the change feed, in the
+            # same transaction as the write (VersionedModel.save is atomic).
+            post_create_historical_record.connect(
+                history_written,
+                sender=model.history.model,
+                dispatch_uid=f"{model}-feed",
+            )
 
 
 def data_changed(sender: type, using: str = "default", **kwargs: Any) -> None:
     from deployments.models.revision import note_change
 
     note_change(using)
+
+
+def history_written(
+    sender: type, history_instance: Any, using: str | None = None, **kwargs: Any
+) -> None:
+    from deployments.models.changes import Change, record_type_of
+
+    Change.for_history(record_type_of(sender), history_instance).save(
+        using=using or "default"
+    )

@@ -2,8 +2,9 @@
 
 Synthetic nations have codes starting with ``ZS`` (contributors) and ``ZH``
 (hosts), which no ISO 3166 state uses, so they can be found and removed again.
-Generation is deterministic for a seed and uses bulk inserts: the change
-history (django-simple-history) is not written for these rows.
+Generation is deterministic for a seed and uses bulk inserts; each batch
+writes its rows' "created" history entries and change-feed rows in bulk too,
+in the same transaction, so synthetic records have a history like any other.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from deployments.models import (
     Standing,
     TroopCount,
 )
+from deployments.models.changes import Change, record_type_of
 from deployments.models.revision import note_change
 
 CONTRIBUTOR_PREFIX = "ZS"
@@ -81,6 +83,18 @@ def batched(items: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
+def create_with_history(model: type, records: list) -> list:
+    """Bulk-create records with their "created" history and feed entries, all
+    or nothing."""
+    with transaction.atomic():
+        created = model.objects.bulk_create(records)
+        entries = model.history.bulk_history_create(
+            created, default_change_reason="synthetic data"
+        )
+        Change.record_all(record_type_of(model), entries)
+    return created
+
+
 def generate(plan: Plan, on_rows: Callable[[int], None] = lambda rows: None) -> None:
     """Create the planned nations, sources, counts and statements."""
     try:
@@ -93,26 +107,36 @@ def generate(plan: Plan, on_rows: Callable[[int], None] = lambda rows: None) -> 
 
 def _create(plan: Plan, on_rows: Callable[[int], None]) -> None:
     chooser = random.Random(plan.seed)
-    contributors = Nation.objects.bulk_create(
-        Nation(code=code(CONTRIBUTOR_PREFIX, n), name=f"Synthetic nation {n}")
-        for n in range(plan.nations)
+    contributors = create_with_history(
+        Nation,
+        [
+            Nation(code=code(CONTRIBUTOR_PREFIX, n), name=f"Synthetic nation {n}")
+            for n in range(plan.nations)
+        ],
     )
-    hosts = Nation.objects.bulk_create(
-        Nation(code=code(HOST_PREFIX, n), name=f"Synthetic host {n}")
-        for n in range(plan.hosts)
+    hosts = create_with_history(
+        Nation,
+        [
+            Nation(code=code(HOST_PREFIX, n), name=f"Synthetic host {n}")
+            for n in range(plan.hosts)
+        ],
     )
     records = plan.nations * plan.hosts * plan.per_pair
-    sources = Source.objects.bulk_create(
-        (
-            Source(
-                title=f"Synthetic report {n}",
-                publisher="Synthetic Wire",
-                published_on=FIRST_DAY + datetime.timedelta(days=n % 6000),
-            )
-            for n in range(max(1, records // RECORDS_PER_SOURCE))
-        ),
-        batch_size=BATCH,
-    )
+    sources = [
+        source
+        for batch in batched(
+            (
+                Source(
+                    title=f"Synthetic report {n}",
+                    publisher="Synthetic Wire",
+                    published_on=FIRST_DAY + datetime.timedelta(days=n % 6000),
+                )
+                for n in range(max(1, records // RECORDS_PER_SOURCE))
+            ),
+            BATCH,
+        )
+        for source in create_with_history(Source, batch)
+    ]
 
     def counts() -> Iterator[TroopCount]:
         for nation in contributors:
@@ -163,5 +187,5 @@ def _create(plan: Plan, on_rows: Callable[[int], None]) -> None:
 
     for model, rows in ((TroopCount, counts()), (Intention, intentions())):
         for batch in batched(rows, BATCH):
-            model.objects.bulk_create(batch)
+            create_with_history(model, batch)
             on_rows(len(batch))

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType, SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django.urls import reverse
 
-from deployments.models import DeletedIntention, Intention, Stance
+from deployments.models import (
+    Change,
+    DeletedIntention,
+    Intention,
+    Nation,
+    Source,
+    Stance,
+    TroopCount,
+)
+from deployments.models.changes import record_type_of
+from deployments.synthetic import Plan, generate
 from tests.factories import IntentionFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +100,53 @@ def test_deleted_records_are_hidden_from_staff_who_may_not_add(
     client.force_login(clerk)
     url = reverse("admin:deployments_deletedintention_changelist")
     assert client.get(url).status_code == 403
+
+
+def every_record_has_a_created_entry_in_history_and_feed() -> bool:
+    for model in (Nation, Source, TroopCount, Intention):
+        records = set(model.objects.values_list("pk", flat=True))
+        created = model.history.filter(history_type="+")
+        if set(created.values_list("id", flat=True)) != records:
+            return False
+        feed = Change.objects.filter(record_type=record_type_of(model))
+        if set(feed.values_list("history_id", flat=True)) != set(
+            created.values_list("history_id", flat=True)
+        ):
+            return False
+    return True
+
+
+def test_synthetic_records_are_created_with_history_and_feed_entries() -> None:
+    generate(Plan(nations=2, hosts=2, records_per_nation=8))
+    assert TroopCount.objects.count() == Intention.objects.count() == 8
+    assert every_record_has_a_created_entry_in_history_and_feed()
+
+
+def migration(name: str) -> ModuleType:
+    return importlib.import_module(f"deployments.migrations.{name}")
+
+
+def test_the_migration_gives_records_without_history_an_initial_snapshot() -> None:
+    # As loaddata and the old bulk generation left them: rows, no history.
+    intention = IntentionFactory(speaker="Mark Esper")
+    for model in (Nation, Source, TroopCount, Intention):
+        model.history.all().delete()
+    Change.objects.all().delete()
+    historical = MigrationLoader(connection).project_state(
+        ("deployments", "0011_change_feed")
+    )
+    editor = SimpleNamespace(connection=connection)
+
+    migration("0010_initial_history_snapshots").write_initial_snapshots(
+        historical.apps, editor
+    )
+    migration("0011_change_feed").file_existing_history(historical.apps, editor)
+
+    assert every_record_has_a_created_entry_in_history_and_feed()
+    (snapshot,) = intention.history.all()
+    assert (snapshot.speaker, snapshot.version) == ("Mark Esper", 1)
+    # Run again (as on a database migrated before), it adds nothing.
+    migration("0010_initial_history_snapshots").write_initial_snapshots(
+        historical.apps, editor
+    )
+    assert intention.history.count() == 1

@@ -103,7 +103,7 @@ class VersionedModelViewSet(JSONErrorsMixin, viewsets.ModelViewSet):
         field = (
             model._meta.pk.attname if self.lookup_field == "pk" else self.lookup_field
         )
-        versions = history_of(model, {field: value})
+        versions = history_of(model, {field: value}, request)
         if not versions:
             raise NotFound()
         return Response(VersionSerializer(versions, many=True).data)

@@ -14,6 +14,7 @@ from deployments.models.base import (
     validate_not_in_future,
     validate_not_too_early,
 )
+from deployments.models.changes import Change
 from deployments.models.deleted import (
     DeletedIntention,
     DeletedNation,
@@ -32,6 +33,7 @@ __all__ = [
     "EARLIEST_DATE",
     "MAX_QUOTE_LENGTH",
     "MAX_TROOPS",
+    "Change",
     "NATION_CODE_PATTERN",
     "DataRevision",
     "DeletedIntention",

@@ -82,7 +82,10 @@ class VersionedModel(models.Model):
         self, *args: Any, expected_version: int | None = None, **kwargs: Any
     ) -> None:
         if self._state.adding or kwargs.get("force_insert"):
-            super().save(*args, **kwargs)
+            # The record, its history entry and its change-feed row are one
+            # write: the feed must never list a change that is not there.
+            with transaction.atomic(using=kwargs.get("using")):
+                super().save(*args, **kwargs)
             return
         expected = self.version if expected_version is None else expected_version
         with transaction.atomic(using=kwargs.get("using")):

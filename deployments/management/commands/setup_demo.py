@@ -15,8 +15,9 @@ ARTICLE_FIXTURES = ["nations", "article_2020_01_08"]
 
 class Command(BaseCommand):
     help = (
-        "Apply migrations, load the article fixtures and create an 'admin' "
-        "superuser if none exists. Safe to run again: nothing is duplicated."
+        "Apply migrations, add the article's records that are missing and create "
+        "an 'admin' superuser if none exists. Safe to run again: nothing is "
+        "duplicated, and records that exist (edited or not) are left as they are."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -26,7 +27,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, username: str, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("loaddata", *ARTICLE_FIXTURES, verbosity=0)
+        # Never loaddata: it would overwrite editors' changes to these records.
+        call_command(
+            "load_new_records",
+            *ARTICLE_FIXTURES,
+            stdout=self.stdout,
+            verbosity=options["verbosity"],
+        )
         self.stdout.write(self.style.SUCCESS("Database ready with the article's data."))
 
         users = get_user_model()
