@@ -69,6 +69,24 @@ def nation_form(nation: Nation, name: str, seen_version: int) -> dict[str, objec
     }
 
 
+def nation_form_with_statement(intention: Intention, speaker: str) -> dict[str, object]:
+    """The nation's change form with one statement row edited inline."""
+    nation = intention.nation
+    return nation_form(nation, nation.name, seen_version=1) | {
+        "intentions-TOTAL_FORMS": 1,
+        "intentions-INITIAL_FORMS": 1,
+        "intentions-0-id": intention.pk,
+        "intentions-0-nation": nation.pk,
+        "intentions-0-host": intention.host.pk,
+        "intentions-0-stance": "staying",
+        "intentions-0-speaker": speaker,
+        "intentions-0-reported_on": "2020-01-08",
+        "intentions-0-quote": intention.quote,
+        "intentions-0-source": intention.source.pk,
+        "intentions-0-standing": "asserted",
+    }
+
+
 def test_admin_refuses_a_form_opened_before_someone_else_saved(
     admin_user: User,
 ) -> None:
@@ -106,19 +124,8 @@ def test_admin_inline_rows_are_version_checked_too(admin_user: User) -> None:
     nation = intention.nation
     client = Client()
     client.force_login(admin_user)
-    form = nation_form(nation, nation.name, seen_version=1) | {
-        "intentions-TOTAL_FORMS": 1,
-        "intentions-INITIAL_FORMS": 1,
-        "intentions-0-id": intention.pk,
-        "intentions-0-nation": nation.pk,
-        "intentions-0-host": intention.host.pk,
-        "intentions-0-stance": "staying",
-        "intentions-0-speaker": "My edit",
-        "intentions-0-reported_on": "2020-01-08",
-        "intentions-0-quote": intention.quote,
-        "intentions-0-source": intention.source.pk,
-        "intentions-0-standing": "asserted",
-        "intentions-0-seen_version": 1,
+    form = nation_form_with_statement(intention, speaker="My edit") | {
+        "intentions-0-seen_version": 1
     }
     Intention.objects.filter(pk=intention.pk).update(speaker="Meanwhile", version=2)
 
@@ -155,19 +162,8 @@ def test_admin_refuses_an_inline_row_without_its_version(admin_user: User) -> No
     nation = intention.nation
     client = Client()
     client.force_login(admin_user)
-    form = nation_form(nation, nation.name, seen_version=1) | {
-        "intentions-TOTAL_FORMS": 1,
-        "intentions-INITIAL_FORMS": 1,
-        "intentions-0-id": intention.pk,
-        "intentions-0-nation": nation.pk,
-        "intentions-0-host": intention.host.pk,
-        "intentions-0-stance": "staying",
-        "intentions-0-speaker": "My edit",
-        "intentions-0-reported_on": "2020-01-08",
-        "intentions-0-quote": intention.quote,
-        "intentions-0-source": intention.source.pk,
-        "intentions-0-standing": "asserted",
-    }
+    # The statement's row comes without the version it was opened at.
+    form = nation_form_with_statement(intention, speaker="My edit")
 
     response = client.post(
         reverse("admin:deployments_nation_change", args=[nation.pk]), form
