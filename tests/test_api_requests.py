@@ -6,6 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from deployments.models import Nation
+from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,32 @@ def test_pages_default_to_50_and_stop_at_1000(api_client: APIClient) -> None:
     capped = api_client.get("/api/nations/?page_size=5000").json()
     assert len(capped["results"]) == 1000  # page_size is capped, not refused
     assert api_client.get("/api/nations/?page=999").status_code == 404
+
+
+def test_empty_query_parameters_are_no_filter(api_client: APIClient) -> None:
+    canada = NationFactory(code="CAN", name="Canada")
+    TroopCountFactory(nation=canada)
+    IntentionFactory(nation=canada)
+    for path, empty in [
+        ("/api/sources/", "published_before=&search=&ordering=&page=&page_size="),
+        ("/api/status/", "as_of=&nation=&page="),
+        ("/api/troop-counts/", "troops_min=&source=&nation="),
+        ("/api/intentions/", "temporary=&stated_after="),
+        ("/api/nations/", "code=&kind=&format="),
+    ]:
+        unfiltered = api_client.get(path)
+        filtered = api_client.get(f"{path}?{empty}")
+        assert filtered.status_code == 200, (path, filtered.json())
+        assert unfiltered.json()["results"], path  # the comparison means something
+        assert filtered.json()["results"] == unfiltered.json()["results"], path
+
+
+@pytest.mark.parametrize(
+    "query", ["troops_min=0.5", "troops_max=1e3", "source=1.5", "source=1,x"]
+)
+def test_whole_number_filters_refuse_fractions(
+    api_client: APIClient, query: str
+) -> None:
+    response = api_client.get(f"/api/troop-counts/?{query}")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [query.partition("=")[0]]

@@ -60,3 +60,90 @@ def test_docs_load_only_local_assets(client: Client) -> None:
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200
     assert "/api/schema/" in script.content.decode()
+
+
+NATION_CODE = "^[A-Z]{2,8}$"
+
+
+def parameter(schema: dict, path: str, method: str, name: str) -> dict:
+    (found,) = [
+        p for p in schema["paths"][path][method]["parameters"] if p["name"] == name
+    ]
+    return found
+
+
+def test_nation_codes_have_their_pattern_in_bodies_and_filters(schema: dict) -> None:
+    components = schema["components"]["schemas"]
+    for body, fields in {
+        "IntentionRequest": ("nation", "host", "destination"),
+        "PatchedIntentionRequest": ("nation", "host", "destination"),
+        "TroopCountRequest": ("nation", "host"),
+        "NationRequest": ("code",),
+    }.items():
+        for field in fields:
+            assert components[body]["properties"][field]["pattern"] == NATION_CODE
+    for path, name in [
+        ("/api/nations/", "code"),
+        ("/api/intentions/", "destination"),
+        ("/api/troop-counts/", "host"),
+        ("/api/status/", "nation"),
+    ]:
+        items = parameter(schema, path, "get", name)["schema"]["items"]
+        assert items["pattern"] == NATION_CODE
+
+
+def test_filters_are_typed_as_the_server_validates_them(schema: dict) -> None:
+    temporary = parameter(schema, "/api/intentions/", "get", "temporary")
+    assert temporary["schema"] == {"type": "boolean"}
+    for name in ("troops_min", "troops_max"):
+        troops = parameter(schema, "/api/troop-counts/", "get", name)
+        assert troops["schema"] == {"type": "integer"}
+    source = parameter(schema, "/api/troop-counts/", "get", "source")
+    assert source["schema"]["items"] == {"type": "integer"}
+    search = parameter(schema, "/api/sources/", "get", "search")
+    assert search["schema"]["maxLength"] == 200
+
+
+def test_optional_query_parameters_may_be_empty(schema: dict) -> None:
+    for path, name in [
+        ("/api/sources/", "published_before"),
+        ("/api/status/", "as_of"),
+        ("/api/troop-counts/", "page"),
+    ]:
+        assert parameter(schema, path, "get", name)["allowEmptyValue"] is True
+    since = parameter(schema, "/api/changes/", "get", "since")
+    assert since["required"] is True
+    assert "allowEmptyValue" not in since
+
+
+def test_csv_bodies_are_text_and_errors_are_json_only(schema: dict) -> None:
+    for path in ("/api/troop-counts/", "/api/troop-counts/{id}/", "/api/status/"):
+        responses = schema["paths"][path]["get"]["responses"]
+        assert responses["200"]["content"]["text/csv"]["schema"]["type"] == "string"
+        for status, response in responses.items():
+            if status >= "400" and status != "414":
+                assert set(response["content"]) == {"application/json"}, status
+    too_long = schema["paths"]["/api/status/"]["get"]["responses"]["414"]
+    assert set(too_long["content"]) == {"application/json", "text/html"}
+
+
+def test_etag_is_a_response_header_and_if_match_has_its_shape(schema: dict) -> None:
+    detail = schema["paths"]["/api/sources/{id}/"]
+    for method in ("get", "put", "patch"):
+        etag = detail[method]["responses"]["200"]["headers"]["ETag"]
+        assert etag["required"] is True
+        assert etag["schema"]["pattern"] == '^"v[0-9]+"$'
+    for method in ("put", "patch", "delete"):
+        if_match = parameter(schema, "/api/sources/{id}/", method, "If-Match")
+        assert if_match["schema"]["pattern"] == r'^(\*|(W/)?"v[0-9]+")$'
+
+
+def test_history_operations_list_only_their_path_and_format(schema: dict) -> None:
+    for path, key in [
+        ("/api/nations/{code}/history/", "code"),
+        ("/api/intentions/{id}/history/", "id"),
+        ("/api/sources/{id}/history/", "id"),
+        ("/api/troop-counts/{id}/history/", "id"),
+    ]:
+        names = [p["name"] for p in schema["paths"][path]["get"]["parameters"]]
+        assert sorted(names) == sorted([key, "format"]), path

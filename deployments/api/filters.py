@@ -1,9 +1,16 @@
 """Query parameters of each list. Every value is validated: a malformed one
 answers 400 naming the parameter, never a server error. Parameters taking
-several values accept them comma-separated (``nation=USA,CAN``)."""
+several values accept them comma-separated (``nation=USA,CAN``). An empty
+parameter (``?nation=``, as the browsable API's filter form sends) is no
+filter at all, the same as leaving it out.
+
+The schema of each parameter follows the filter's own validation
+(``schema.TrackerFilterExtension``): a pattern from its validators, a
+length from ``max_length``, whole numbers for ``WholeNumberFilter``."""
 
 from __future__ import annotations
 
+from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
@@ -41,9 +48,25 @@ class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
+class WholeNumberFilter(filters.NumberFilter):
+    """A whole number: ``troops_min=0.5`` is malformed, not "from 0.5"."""
+
+    field_class = forms.IntegerField
+
+
+class NumberInFilter(filters.BaseInFilter, WholeNumberFilter):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("lookup_expr", "in")
+        super().__init__(*args, **kwargs)
+
+
+class StrictBooleanFilter(filters.TypedChoiceFilter):
+    """``true`` or ``false`` and nothing else: django-filter's BooleanFilter
+    would quietly ignore "perhaps" instead of saying it is wrong."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
         super().__init__(*args, **kwargs)
 
 
@@ -111,8 +134,8 @@ class TroopCountFilter(SourcedRecordFilter):
     precision = ChoiceInFilter(choices=Precision.choices)
     counted_after = filters.DateFilter(field_name="counted_on", lookup_expr="gte")
     counted_before = filters.DateFilter(field_name="counted_on", lookup_expr="lte")
-    troops_min = filters.NumberFilter(field_name="troops", lookup_expr="gte")
-    troops_max = filters.NumberFilter(field_name="troops", lookup_expr="lte")
+    troops_min = WholeNumberFilter(field_name="troops", lookup_expr="gte")
+    troops_max = WholeNumberFilter(field_name="troops", lookup_expr="lte")
     ordering = StableOrderingFilter(
         fields=[
             "counted_on",
@@ -133,12 +156,7 @@ class IntentionFilter(SourcedRecordFilter):
     destination = CodeInFilter(field_name="destination__code")
     stance = ChoiceInFilter(choices=Stance.choices)
     standing = ChoiceInFilter(choices=Standing.choices)
-    # Strict true/false: django-filter's BooleanFilter would quietly ignore
-    # "perhaps" instead of saying it is wrong.
-    temporary = filters.TypedChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        coerce=lambda value: value == "true",
-    )
+    temporary = StrictBooleanFilter()
     speaker = filters.CharFilter(lookup_expr="icontains", max_length=200)
     stated_after = filters.DateFilter(field_name="stated_on", lookup_expr="gte")
     stated_before = filters.DateFilter(field_name="stated_on", lookup_expr="lte")

@@ -1,11 +1,33 @@
-"""OpenAPI schema details drf-spectacular cannot infer: the error responses."""
+"""OpenAPI schema details drf-spectacular cannot infer: the error responses,
+the CSV bodies, empty query parameters and what the filters validate.
+
+The schema is exact where OpenAPI can say it (``tests/test_api_fuzz.py`` runs
+every schemathesis check against it): a request it calls valid is accepted
+unless it breaks a rule over the stored data, and one it calls invalid is
+refused.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.core.validators import RegexValidator
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
+
+from deployments.api.filters import StrictBooleanFilter
+
+CSV_MEDIA_TYPE = "text/csv"
+CSV_BODY = {
+    "type": "string",
+    "description": "CSV text: a header row with the JSON fields' names, then "
+    "one row per record.",
+}
+# Django refuses longer API URLs with a JSON 414 (``limits.py``); gunicorn
+# itself refuses request lines past its own limit with an HTML page.
+URL_TOO_LONG_HTML = {"schema": {"type": "string", "description": "gunicorn's page."}}
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -27,6 +49,8 @@ class ErrorSerializer(serializers.Serializer):
 READ_ERRORS = {
     "400": "A query parameter is malformed; `errors` names it.",
     "406": "The format asked for (?format= or Accept) is not json or csv.",
+    "414": "The URL is too long: over 4,096 characters (JSON), or a request "
+    "line over 8,190 bytes (gunicorn's HTML page).",
     "429": "Too many requests; retry after the Retry-After header's seconds.",
     "503": "The database is unavailable; retry shortly.",
 }
@@ -36,13 +60,83 @@ WRITE_ERRORS = {
     "401": "Not authenticated: send Authorization: Token <key>.",
     "403": "Authenticated, but without the permission for this change.",
     "409": "The change breaks a rule of the stored data (a duplicate, a "
-    "record still referred to, or a concurrent change).",
+    "record still referred to, or a concurrent change); `errors` names the "
+    "fields of a duplicate. Nothing changed.",
     "415": "The body is not JSON.",
 }
-CONDITIONAL_ERRORS = {"412": "If-Match names an older version; nothing changed."}
+CONDITIONAL_ERRORS = {
+    "412": "If-Match does not name the current version (an older one, a weak "
+    "tag, which never matches, or a value that is no ETag); nothing changed."
+}
+
+
+class TrackerFilterExtension(DjangoFilterExtension):
+    """Query parameters described by the filters' own validation, so that what
+    the schema allows is what the server accepts."""
+
+    priority = 1
+
+    def resolve_filter_field(
+        self,
+        auto_schema: AutoSchema,
+        model: Any,
+        filterset_class: Any,
+        field_name: str,
+        filter_field: Any,
+    ) -> list[dict[str, Any]]:
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        for parameter in parameters:
+            schema = parameter["schema"]
+            value = schema["items"] if schema.get("type") == "array" else schema
+            if isinstance(filter_field, StrictBooleanFilter):
+                schema.clear()
+                schema["type"] = "boolean"
+                description = parameter.get("description", "")
+                parameter["description"] = description.partition("\n\n*")[0]
+                continue
+            if issubclass(filter_field.field_class, forms.IntegerField):
+                value["type"] = "integer"
+                value.pop("format", None)
+            for validator in filter_field.extra.get("validators", []):
+                if isinstance(validator, RegexValidator):
+                    value["pattern"] = validator.regex.pattern
+            if filter_field.extra.get("max_length"):
+                value["maxLength"] = filter_field.extra["max_length"]
+        return parameters
 
 
 class TrackerAutoSchema(AutoSchema):
+    def _get_parameters(self) -> list[dict[str, Any]]:
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            # An empty optional parameter is the same as leaving it out, as
+            # in the browsable API's filter form, which sends every field.
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+        return parameters
+
+    def _get_response_for_code(
+        self,
+        serializer: Any,
+        status_code: str,
+        media_types: list[str] | None = None,
+        direction: str = "response",
+    ) -> dict[str, Any]:
+        response = super()._get_response_for_code(
+            serializer, status_code, media_types, direction
+        )
+        content = response.get("content", {})
+        if CSV_MEDIA_TYPE in content:
+            if status_code >= "400":  # errors are JSON, whatever was asked
+                del content[CSV_MEDIA_TYPE]
+            else:
+                content[CSV_MEDIA_TYPE] = {"schema": CSV_BODY}
+        if status_code == "414":
+            content["text/html"] = URL_TOO_LONG_HTML
+        return response
+
     def get_auth(self) -> list[dict[str, Any]]:
         auths = super().get_auth()
         # Reading is open to anyone (DjangoModelPermissionsOrAnonReadOnly,
@@ -74,7 +168,7 @@ class TrackerAutoSchema(AutoSchema):
             statuses |= WRITE_ERRORS
         if method in {"PUT", "PATCH", "DELETE"}:
             statuses |= CONDITIONAL_ERRORS
-        if method == "DELETE":
+        if method == "DELETE":  # no body, and no query parameter but format
             statuses.pop("415")
-            statuses["400"] = "If-Match is malformed."
+            statuses.pop("400")
         return statuses

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deployments.models import (
@@ -22,6 +23,13 @@ from deployments.models import (
 NATION_CODE = re.compile(NATION_CODE_PATTERN)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": NATION_CODE_PATTERN,
+        "description": "A nation's code (USA, NATO).",
+    }
+)
 class NationCodeField(serializers.SlugRelatedField):
     """A nation, written and read as its code."""
 
