@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from deployments.models import Nation
 from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
+from tracker.middleware import MAX_API_URL_LENGTH
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +96,21 @@ def test_whole_number_filters_refuse_fractions(
     response = api_client.get(f"/api/troop-counts/?{query}")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [query.partition("=")[0]]
+
+
+def test_too_long_api_url_is_a_json_414_and_changes_nothing(
+    editor_client: APIClient,
+) -> None:
+    padding = "x" * MAX_API_URL_LENGTH
+    response = editor_client.post(
+        f"/api/nations/?search={padding}",
+        {"code": "GBR", "name": "UK", "kind": "state"},
+        format="json",
+    )
+    assert response.status_code == 414
+    assert response.json()["code"] == "uri_too_long"
+    assert set(response.json()) == {"detail", "code", "errors"}
+    assert not Nation.objects.exists()
+    at_the_bound = "/api/nations/?ordering=code&x="
+    at_the_bound += "y" * (MAX_API_URL_LENGTH - len(at_the_bound))
+    assert editor_client.get(at_the_bound).status_code == 200
