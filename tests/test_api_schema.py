@@ -9,6 +9,9 @@ import pytest
 import yaml
 from django.core.management import call_command
 from django.test import Client
+from rest_framework.test import APIClient
+
+from deployments.models import Source
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +150,19 @@ def test_history_operations_list_only_their_path_and_format(schema: dict) -> Non
     ]:
         names = [p["name"] for p in schema["paths"][path]["get"]["parameters"]]
         assert sorted(names) == sorted([key, "format"]), path
+
+
+@pytest.mark.parametrize(
+    "text", ["Reuters", " AP ", "\x19", " ", "\x85\u3000", "A\x00P"]
+)
+def test_text_patterns_accept_what_the_server_accepts(
+    schema: dict, editor_client: APIClient, text: str
+) -> None:
+    publisher = schema["components"]["schemas"]["SourceRequest"]["properties"][
+        "publisher"
+    ]
+    body = {"title": "Troops", "publisher": text, "published_on": "2020-01-06"}
+    response = editor_client.post("/api/sources/", body, format="json")
+    valid = re.search(publisher["pattern"], text) is not None
+    assert response.status_code == (201 if valid else 400), response.json()
+    assert Source.objects.exists() == valid

@@ -25,6 +25,13 @@ CSV_BODY = {
     "description": "CSV text: a header row with the JSON fields' names, then "
     "one row per record.",
 }
+# Text fields and parameters refuse NUL (Django's and DRF's CharField do);
+# a required one also refuses text that is blank once trimmed, as DRF trims
+# with str.strip(). Whitespace spelled out as str.isspace() has it, so that
+# every regular-expression engine reads the pattern alike (\s differs).
+WITHOUT_NUL = r"^[^\x00]*$"
+SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"^[^\x00]*[^\x00{SPACE}][^\x00]*$"
 # Django refuses longer API URLs with a JSON 414 (``limits.py``); gunicorn
 # itself refuses request lines past its own limit with an HTML page.
 URL_TOO_LONG_HTML = {"schema": {"type": "string", "description": "gunicorn's page."}}
@@ -104,6 +111,9 @@ class TrackerFilterExtension(DjangoFilterExtension):
                     value["pattern"] = validator.regex.pattern
             if filter_field.extra.get("max_length"):
                 value["maxLength"] = filter_field.extra["max_length"]
+            is_text = issubclass(filter_field.field_class, forms.CharField)
+            if is_text and value.get("type") == "string":
+                value.setdefault("pattern", WITHOUT_NUL)
         return parameters
 
 
@@ -116,6 +126,22 @@ class TrackerAutoSchema(AutoSchema):
             if parameter["in"] == "query" and not parameter.get("required"):
                 parameter["allowEmptyValue"] = True
         return parameters
+
+    def _map_serializer_field(
+        self, field: Any, direction: str, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and schema.get("type") == "string"
+            and not {"pattern", "format", "enum"} & set(schema)
+            # drf-spectacular adds a RegexValidator's pattern after this.
+            and not any(isinstance(v, RegexValidator) for v in field.validators)
+        ):
+            blank = field.allow_blank or not field.trim_whitespace
+            schema["pattern"] = WITHOUT_NUL if blank else NOT_BLANK
+        return schema
 
     def _get_response_for_code(
         self,
