@@ -23,8 +23,10 @@ as invalid are sent untouched, so the server must still refuse them.
 
 Which version is current is stored data too: a well-formed If-Match naming
 another version answers 412, which the checks accept beside the 409 they
-already accept for the same reason (see ``ACCEPTED_REFUSALS``). No check is
-left out.
+already accept for the same reason (see ``ACCEPTED_REFUSALS``). One check
+is narrowed for one kind of operation: use_after_free ignores a record's
+history, which is documented to answer after the record is deleted
+(``history_outlives_its_record``). No check is left out.
 
 Bounded by ``FUZZ_EXAMPLES`` (examples per operation) and
 ``FUZZ_STATEFUL_EXAMPLES`` (scenarios of the stateful run) to stay within CI's
@@ -44,12 +46,17 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.signals import request_finished, request_started
 from django.core.validators import URLValidator
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
+from schemathesis.core.failures import Failure
+from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
+from schemathesis.hooks import HookContext
+from schemathesis.openapi.checks import UseAfterFree
 
+from deployments.caching import forget_all
 from deployments.models import Precision, Stance
 from tests.factories import (
     IntentionFactory,
@@ -60,7 +67,7 @@ from tests.factories import (
 from tracker.wsgi import application
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
-STATEFUL_EXAMPLES = int(os.environ.get("FUZZ_STATEFUL_EXAMPLES", "15"))
+STATEFUL_EXAMPLES = int(os.environ.get("FUZZ_STATEFUL_EXAMPLES", "30"))
 
 # The records the fixture makes, which valid bodies refer to (the source's id
 # is known once it exists).
@@ -85,6 +92,16 @@ for check in (
     schema.config.checks.negative_data_rejection,
 ):
     check.expected_statuses = [*check.expected_statuses, *ACCEPTED_REFUSALS]
+
+
+@schema.hook("filter_failure")
+def history_outlives_its_record(
+    context: HookContext, failure: Failure, case: Case, response: Response
+) -> bool:
+    """use_after_free expects every read of a deleted record to be 404; its
+    history is the one read documented to answer after the deletion (to show
+    who deleted it). Every other read of a deleted record is still checked."""
+    return not (isinstance(failure, UseAfterFree) and case.path.endswith("/history/"))
 
 
 def _within_known_dates(value: object) -> object:
@@ -198,6 +215,15 @@ def test_api_keeps_its_schema_through_sequences_of_calls(
     editor_headers: dict,
 ) -> None:
     class Sequences(schema.as_state_machine()):  # type: ignore[misc]
+        # Each scenario starts from the fixture's records, so that Hypothesis
+        # can replay one exactly when it shrinks a failure.
+        def setup(self) -> None:
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self) -> None:
+            transaction.savepoint_rollback(self.savepoint)
+            forget_all()  # derived values cached for the rolled-back data
+
         def before_call(self, case: Case) -> None:
             keep_rules_of_stored_data(case)
 
@@ -216,7 +242,7 @@ def test_api_keeps_its_schema_through_sequences_of_calls(
     Sequences.run(
         settings=settings(
             max_examples=STATEFUL_EXAMPLES,
-            stateful_step_count=6,
+            stateful_step_count=10,
             deadline=None,
             suppress_health_check=list(HealthCheck),
             derandomize=True,

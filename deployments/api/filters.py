@@ -48,10 +48,20 @@ class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+# What a database integer holds (SQLite's and PostgreSQL's bigint): a larger
+# number could not be compared at all.
+LARGEST_WHOLE_NUMBER = 2**63 - 1
+
+
 class WholeNumberFilter(filters.NumberFilter):
     """A whole number: ``troops_min=0.5`` is malformed, not "from 0.5"."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", -LARGEST_WHOLE_NUMBER)
+        kwargs.setdefault("max_value", LARGEST_WHOLE_NUMBER)
+        super().__init__(*args, **kwargs)
 
 
 class NumberInFilter(filters.BaseInFilter, WholeNumberFilter):

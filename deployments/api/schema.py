@@ -109,6 +109,9 @@ class TrackerFilterExtension(DjangoFilterExtension):
             for validator in filter_field.extra.get("validators", []):
                 if isinstance(validator, RegexValidator):
                     value["pattern"] = validator.regex.pattern
+            for bound, keyword in (("min_value", "minimum"), ("max_value", "maximum")):
+                if filter_field.extra.get(bound) is not None:
+                    value[keyword] = filter_field.extra[bound]
             if filter_field.extra.get("max_length"):
                 value["maxLength"] = filter_field.extra["max_length"]
             is_text = issubclass(filter_field.field_class, forms.CharField)
