@@ -23,7 +23,8 @@ as invalid are sent untouched, so the server must still refuse them.
 
 Which version is current is stored data too: a well-formed If-Match naming
 another version answers 412, which the checks accept beside the 409 they
-already accept for the same reason (see ``ACCEPTED_REFUSALS``). One check
+already accept for the same reason; and a URL over 4,096 characters answers
+414, whatever its parameters (see ``ACCEPTED_REFUSALS``). One check
 is narrowed for one kind of operation: use_after_free ignores a record's
 history, which is documented to answer after the record is deleted
 (``history_outlives_its_record``). No check is left out.
@@ -81,12 +82,14 @@ EARLIEST = datetime.date(1900, 1, 1)
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
-# 412 Precondition Failed: If-Match names a version that is not the stored
-# one (RFC 9110 13.1.1). For a valid request it is a refusal by the stored
-# data, like the 409 the check already accepts; for an If-Match that is not
-# one of our tags it is the refusal RFC 9110 prescribes, since such a tag can
-# never match.
-ACCEPTED_REFUSALS = ["412"]
+# Refusals the checks accept beside their own lists (which have 409 and 429):
+# - 412 Precondition Failed: If-Match names a version that is not the stored
+#   one (RFC 9110 13.1.1). For a valid request it is a refusal by the stored
+#   data, like 409; for an If-Match that is not one of our tags it is the
+#   refusal RFC 9110 prescribes, since such a tag can never match.
+# - 414 URI Too Long: a URL over the documented 4,096 characters, a bound on
+#   the whole request line that no parameter's schema can state.
+ACCEPTED_REFUSALS = ["412", "414"]
 for check in (
     schema.config.checks.positive_data_acceptance,
     schema.config.checks.negative_data_rejection,
