@@ -30,6 +30,10 @@ access_log_format = (
     '{"time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
     '"status": %(s)s, "bytes": "%(B)s", "duration_us": %(D)s}'
 )
+# gunicorn's largest request line (its default is 4094): every API URL up to
+# it reaches Django, which answers a too-long one with a JSON 414 (see
+# tracker.middleware.MAX_API_URL_LENGTH) instead of gunicorn's HTML page.
+limit_request_line = 8190
 # The proxies allowed to say the scheme (and, to the app, the client's
 # address); the same variable as in tracker/settings.py. Default: none.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")

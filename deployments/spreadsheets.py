@@ -60,14 +60,16 @@ def csv_boolean(value: bool | None) -> str:
 # asked for: ``?bom=true`` on the API and ``/status.csv``, ``export_records
 # --bom``; the admin's CSV export always has one.
 UTF8_BOM = "\ufeff"
-BOM_CHOICES = {"true": True, "1": True, "false": False, "0": False}
+# Exactly the words the schema lists; empty is the same as absent, as for
+# every optional parameter.
+BOM_CHOICES = {"true": True, "false": False, "": False}
 
 
 def bom_requested(raw: str | None) -> bool:
-    """Read ``?bom=``: true/1, false/0 or absent; anything else is an error."""
+    """Read ``?bom=``: true, false, empty or absent; anything else is an error."""
     if raw is None:
         return False
     try:
-        return BOM_CHOICES[raw.strip().lower()]
+        return BOM_CHOICES[raw]
     except KeyError:
         raise ValueError(f"bom must be true or false, not {raw!r}") from None

@@ -48,7 +48,7 @@ def test_create_update_and_delete_a_nation(editor_client: APIClient) -> None:
         ({"code": "G", "name": "UK", "kind": "state"}, "code"),
         ({"code": "GBR", "name": "", "kind": "state"}, "name"),
         ({"code": "GBR", "name": "UK", "kind": "empire"}, "kind"),
-        ({"code": "IRQ", "name": "Again", "kind": "state"}, "code"),
+        ({"code": "IRQ", "name": "", "kind": "state"}, "name"),
     ],
 )
 def test_bad_nations_are_refused(
@@ -58,6 +58,60 @@ def test_bad_nations_are_refused(
     response = editor_client.post("/api/nations/", body, format="json")
     assert response.status_code == 400
     assert field in response.json()["errors"]
+    assert Nation.objects.count() == 1
+
+
+def test_duplicate_nation_is_a_conflict_naming_the_field(
+    editor_client: APIClient,
+) -> None:
+    NationFactory(code="IRQ", name="Iraq")
+    response = editor_client.post(
+        "/api/nations/",
+        {"code": "IRQ", "name": "Again", "kind": "state"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "A record with these values already exists.",
+        "code": "conflict",
+        "errors": {"code": ["nation with this code already exists."]},
+    }
+    assert list(Nation.objects.values_list("name", flat=True)) == ["Iraq"]
+
+
+def test_duplicate_source_is_a_conflict_on_create_and_on_update(
+    editor_client: APIClient,
+) -> None:
+    kept = SourceFactory(publisher="AP", title="Troops", published_on="2020-01-06")
+    other = SourceFactory(publisher="AP", title="Other", published_on="2020-01-06")
+    body = {"publisher": "AP", "title": "Troops", "published_on": "2020-01-06"}
+    created = editor_client.post("/api/sources/", body, format="json")
+    changed = editor_client.patch(
+        f"/api/sources/{other.pk}/", {"title": "Troops"}, format="json"
+    )
+    for response in (created, changed):
+        assert response.status_code == 409
+        assert response.json()["code"] == "conflict"
+        assert response.json()["errors"] == {
+            "non_field_errors": [
+                "The fields publisher, title, published_on must make a unique set."
+            ]
+        }
+    assert Source.objects.count() == 2
+    other.refresh_from_db()
+    assert (other.title, other.version) == ("Other", 1)
+    assert kept.title == "Troops"
+
+
+def test_a_duplicate_with_another_fault_is_invalid(editor_client: APIClient) -> None:
+    NationFactory(code="IRQ", name="Iraq")
+    response = editor_client.post(
+        "/api/nations/",
+        {"code": "IRQ", "name": "Again", "kind": "empire"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"code", "kind"}
     assert Nation.objects.count() == 1
 
 

@@ -6,6 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from deployments.models import Nation
+from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
+from tracker.middleware import MAX_API_URL_LENGTH
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +67,59 @@ def test_pages_default_to_50_and_stop_at_1000(api_client: APIClient) -> None:
     capped = api_client.get("/api/nations/?page_size=5000").json()
     assert len(capped["results"]) == 1000  # page_size is capped, not refused
     assert api_client.get("/api/nations/?page=999").status_code == 404
+
+
+def test_empty_query_parameters_are_no_filter(api_client: APIClient) -> None:
+    canada = NationFactory(code="CAN", name="Canada")
+    TroopCountFactory(nation=canada)
+    IntentionFactory(nation=canada)
+    for path, empty in [
+        ("/api/sources/", "published_before=&search=&ordering=&page=&page_size="),
+        ("/api/status/", "as_of=&nation=&page="),
+        ("/api/troop-counts/", "troops_min=&source=&nation="),
+        ("/api/intentions/", "temporary=&stated_after="),
+        ("/api/nations/", "code=&kind=&format="),
+    ]:
+        unfiltered = api_client.get(path)
+        filtered = api_client.get(f"{path}?{empty}")
+        assert filtered.status_code == 200, (path, filtered.json())
+        assert unfiltered.json()["results"], path  # the comparison means something
+        assert filtered.json()["results"] == unfiltered.json()["results"], path
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "troops_min=0.5",
+        "troops_max=1e3",
+        "source=1.5",
+        "source=1,x",
+        # Past what a database integer holds: not comparable, so malformed.
+        f"source=1,{2**63}",
+        f"troops_min=-{2**63}",
+    ],
+)
+def test_whole_number_filters_refuse_fractions(
+    api_client: APIClient, query: str
+) -> None:
+    response = api_client.get(f"/api/troop-counts/?{query}")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [query.partition("=")[0]]
+
+
+def test_too_long_api_url_is_a_json_414_and_changes_nothing(
+    editor_client: APIClient,
+) -> None:
+    padding = "x" * MAX_API_URL_LENGTH
+    response = editor_client.post(
+        f"/api/nations/?search={padding}",
+        {"code": "GBR", "name": "UK", "kind": "state"},
+        format="json",
+    )
+    assert response.status_code == 414
+    assert response.json()["code"] == "uri_too_long"
+    assert set(response.json()) == {"detail", "code", "errors"}
+    assert not Nation.objects.exists()
+    at_the_bound = "/api/nations/?ordering=code&x="
+    at_the_bound += "y" * (MAX_API_URL_LENGTH - len(at_the_bound))
+    assert editor_client.get(at_the_bound).status_code == 200

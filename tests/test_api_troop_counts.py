@@ -140,12 +140,13 @@ def test_missing_required_field_is_named(
     assert not TroopCount.objects.exists()
 
 
-def test_duplicate_figure_from_same_source_is_refused(
+def test_duplicate_figure_from_same_source_is_a_conflict(
     editor_client: APIClient, source: Source
 ) -> None:
     assert editor_client.post(URL, new_count(source), format="json").status_code == 201
     response = editor_client.post(URL, new_count(source, troops=600), format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["code"] == "conflict"
     assert "unique" in str(response.json()["errors"]).lower()
     assert TroopCount.objects.get().troops == 500
 

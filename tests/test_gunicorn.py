@@ -38,6 +38,19 @@ def test_gunicorn_config_serves_health_and_the_article(tmp_path: Path) -> None:
         assert b"United States in Iraq" in body
 
 
+def test_long_api_urls_reach_django_and_get_a_json_414(tmp_path: Path) -> None:
+    env = production_env(f"sqlite:///{tmp_path / 'tracker.sqlite3'}")
+    with gunicorn(env) as base:
+        # Past gunicorn's default limit (4094): it would answer HTML itself.
+        status, body = request(f"{base}/api/status/?nation={'A' * 6000}")
+        assert status == 414
+        assert json.loads(body)["code"] == "uri_too_long"
+        # Past limit_request_line: gunicorn's own page, documented in the schema.
+        status, body = request(f"{base}/api/status/?nation={'A' * 9000}")
+        assert status == 414
+        assert b"uri_too_long" not in body
+
+
 def test_rate_limit_holds_across_workers_with_a_redis_cache(tmp_path: Path) -> None:
     redis_url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
     env = production_env(

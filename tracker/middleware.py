@@ -49,3 +49,33 @@ class DatabaseUnavailableMiddleware:
             )
         response["Retry-After"] = RETRY_AFTER_SECONDS
         return response
+
+
+# Longer than any real query (a list of every nation's code is under 2,000
+# characters) and well under gunicorn's limit on the request line
+# (limit_request_line in gunicorn.conf.py), so that a too-long API URL gets a
+# JSON answer from here rather than gunicorn's HTML page.
+MAX_API_URL_LENGTH = 4096
+
+
+class ApiUrlLengthMiddleware:
+    """Answers 414 in the API's error shape for API URLs (path and query) over
+    ``MAX_API_URL_LENGTH`` characters, before any view parses them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            length = len(request.get_full_path())
+            if length > MAX_API_URL_LENGTH:
+                return JsonResponse(
+                    {
+                        "detail": f"The URL is {length:,} characters long; the "
+                        f"API takes at most {MAX_API_URL_LENGTH:,}.",
+                        "code": "uri_too_long",
+                        "errors": {},
+                    },
+                    status=414,
+                )
+        return self.get_response(request)

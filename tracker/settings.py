@@ -60,6 +60,7 @@ MIDDLEWARE = [
     # First: every later reader of REMOTE_ADDR sees the real client.
     "tracker.clients.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "tracker.middleware.ApiUrlLengthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -215,6 +216,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Python's \A...\Z in a validator is ^...$ in the schema's (ECMA) regex.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "deployments.api.schema.ecma_anchors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PrecisionEnum": "deployments.models.Precision",
         "StanceEnum": "deployments.models.Stance",

@@ -2,7 +2,9 @@
 
 Every error body is ``{"detail": str, "code": str, "errors": {field: [str]}}``;
 ``errors`` names each bad field or query parameter (empty when the problem is
-not about a field).
+not about a field). A body whose only fault is that it repeats a stored
+record (a unique field or set of fields) answers 409, with ``errors`` naming
+the fields: the request is well formed, the stored data refuses it.
 """
 
 from __future__ import annotations
@@ -61,6 +63,22 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
+def _codes(codes: Any) -> list[str]:
+    if isinstance(codes, dict):
+        return [code for value in codes.values() for code in _codes(value)]
+    if isinstance(codes, list):
+        return [code for value in codes for code in _codes(value)]
+    return [str(codes)]
+
+
+def is_duplicate(exc: exceptions.ValidationError) -> bool:
+    """Whether the only thing wrong is that the record already exists: then the
+    body is well formed and the stored data refuses it (409), as when the
+    database's unique constraint catches a duplicate the checks missed."""
+    codes = _codes(exc.get_codes())
+    return bool(codes) and all(code == "unique" for code in codes)
+
+
 def translate(exc: Exception) -> Exception:
     """Map errors raised below the API to API exceptions with a clear message."""
     if isinstance(exc, DjangoValidationError):
@@ -92,7 +110,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None:
         return None  # a real server error: Django's handler500 answers in JSON
     detail = response.data
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.ValidationError) and is_duplicate(exc):
+        response.status_code = status.HTTP_409_CONFLICT
+        body = {
+            "detail": "A record with these values already exists.",
+            "code": "conflict",
+            "errors": _field_errors(detail),
+        }
+    elif isinstance(exc, exceptions.ValidationError):
         body = {
             "detail": "Invalid input.",
             "code": "invalid",

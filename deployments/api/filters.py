@@ -1,9 +1,16 @@
 """Query parameters of each list. Every value is validated: a malformed one
 answers 400 naming the parameter, never a server error. Parameters taking
-several values accept them comma-separated (``nation=USA,CAN``)."""
+several values accept them comma-separated (``nation=USA,CAN``). An empty
+parameter (``?nation=``, as the browsable API's filter form sends) is no
+filter at all, the same as leaving it out.
+
+The schema of each parameter follows the filter's own validation
+(``schema.TrackerFilterExtension``): a pattern from its validators, a
+length from ``max_length``, whole numbers for ``WholeNumberFilter``."""
 
 from __future__ import annotations
 
+from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
@@ -50,9 +57,35 @@ class DateFilter(filters.DateFilter):
         super().__init__(*args, **kwargs)
 
 
-class NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
+# What a database integer holds (SQLite's and PostgreSQL's bigint): a larger
+# number could not be compared at all.
+LARGEST_WHOLE_NUMBER = 2**63 - 1
+
+
+class WholeNumberFilter(filters.NumberFilter):
+    """A whole number: ``troops_min=0.5`` is malformed, not "from 0.5"."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", -LARGEST_WHOLE_NUMBER)
+        kwargs.setdefault("max_value", LARGEST_WHOLE_NUMBER)
+        super().__init__(*args, **kwargs)
+
+
+class NumberInFilter(filters.BaseInFilter, WholeNumberFilter):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("lookup_expr", "in")
+        super().__init__(*args, **kwargs)
+
+
+class StrictBooleanFilter(filters.TypedChoiceFilter):
+    """``true`` or ``false`` and nothing else: django-filter's BooleanFilter
+    would quietly ignore "perhaps" instead of saying it is wrong."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
         super().__init__(*args, **kwargs)
 
 
@@ -120,8 +153,8 @@ class TroopCountFilter(SourcedRecordFilter):
     precision = ChoiceInFilter(choices=Precision.choices)
     counted_after = DateFilter(field_name="counted_on", lookup_expr="gte")
     counted_before = DateFilter(field_name="counted_on", lookup_expr="lte")
-    troops_min = filters.NumberFilter(field_name="troops", lookup_expr="gte")
-    troops_max = filters.NumberFilter(field_name="troops", lookup_expr="lte")
+    troops_min = WholeNumberFilter(field_name="troops", lookup_expr="gte")
+    troops_max = WholeNumberFilter(field_name="troops", lookup_expr="lte")
     ordering = StableOrderingFilter(
         fields=[
             "counted_on",
@@ -142,12 +175,7 @@ class IntentionFilter(SourcedRecordFilter):
     destination = CodeInFilter(field_name="destination__code")
     stance = ChoiceInFilter(choices=Stance.choices)
     standing = ChoiceInFilter(choices=Standing.choices)
-    # Strict true/false: django-filter's BooleanFilter would quietly ignore
-    # "perhaps" instead of saying it is wrong.
-    temporary = filters.TypedChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        coerce=lambda value: value == "true",
-    )
+    temporary = StrictBooleanFilter()
     speaker = filters.CharFilter(lookup_expr="icontains", max_length=200)
     stated_after = DateFilter(field_name="stated_on", lookup_expr="gte")
     stated_before = DateFilter(field_name="stated_on", lookup_expr="lte")

@@ -15,7 +15,9 @@ class TrackerPagination(PageNumberPagination):
 
     ``page`` and ``page_size`` must be whole numbers from 1: anything else is
     a malformed request (400, naming the parameter) rather than silently
-    ignored. A page past the last one is 404.
+    ignored. A page past the last one is 404. Empty (``?page=``, as the
+    browsable API's forms send) is the same as leaving it out, as for every
+    optional query parameter.
     """
 
     django_paginator_class = CachedCountPaginator
@@ -29,7 +31,7 @@ class TrackerPagination(PageNumberPagination):
         errors = {}
         for name in (self.page_query_param, self.page_size_query_param):
             raw = request.query_params.get(name)
-            if raw is None or raw in self.last_page_strings:
+            if not raw or raw in self.last_page_strings:
                 continue
             if not raw.isdigit() or int(raw) < 1:
                 errors[name] = ["Must be a whole number from 1."]

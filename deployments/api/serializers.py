@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deployments.models import (
@@ -22,6 +23,13 @@ from deployments.models import (
 NATION_CODE = re.compile(NATION_CODE_PATTERN)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": NATION_CODE_PATTERN,
+        "description": "A nation's code (USA, NATO).",
+    }
+)
 class NationCodeField(serializers.SlugRelatedField):
     """A nation, written and read as its code."""
 
@@ -66,6 +74,8 @@ class ModelRulesMixin:
 
 
 class NationSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    """A state or alliance, named by its code."""
+
     class Meta:
         model = Nation
         fields = ["code", "name", "kind", "version"]
@@ -73,6 +83,8 @@ class NationSerializer(ModelRulesMixin, serializers.ModelSerializer):
 
 
 class SourceSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    """A published report that figures and statements cite."""
+
     class Meta:
         model = Source
         fields = ["id", "title", "publisher", "published_on", "url", "version"]
@@ -112,6 +124,8 @@ SOURCE_COLUMNS = [
 
 
 class TroopCountSerializer(SourcedSerializer):
+    """A dated, sourced troop figure; nations by code, the source by id."""
+
     troops_display = serializers.CharField(source="display_troops", read_only=True)
 
     class Meta:
@@ -135,6 +149,8 @@ class TroopCountSerializer(SourcedSerializer):
 
 
 class IntentionSerializer(SourcedSerializer):
+    """A dated, sourced statement of what a nation will do with its troops."""
+
     destination = NationCodeField(required=False, allow_null=True)
     destination_name = serializers.CharField(
         source="destination.name", read_only=True, allow_null=True

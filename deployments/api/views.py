@@ -34,8 +34,19 @@ IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="The ETag of the version this change starts from; a stale one "
-    "answers 412 and changes nothing. Optional.",
+    pattern=r'^(\*|(W/)?"v[0-9]+")$',
+    description="The ETag of the version this change starts from, or * for "
+    "any; a stale one answers 412 and changes nothing. A weak tag (W/...) "
+    "never matches (RFC 9110). Optional.",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    pattern=r'^"v[0-9]+"$',
+    required=True,
+    response=[200],
+    description="The record's version; send it back in If-Match.",
 )
 
 
@@ -44,8 +55,9 @@ def etag_for(version: int) -> str:
 
 
 @extend_schema_view(
-    update=extend_schema(parameters=[IF_MATCH]),
-    partial_update=extend_schema(parameters=[IF_MATCH]),
+    retrieve=extend_schema(parameters=[ETAG]),
+    update=extend_schema(parameters=[IF_MATCH, ETAG]),
+    partial_update=extend_schema(parameters=[IF_MATCH, ETAG]),
     destroy=extend_schema(parameters=[IF_MATCH]),
 )
 class VersionedModelViewSet(JSONErrorsMixin, viewsets.ModelViewSet):
@@ -93,7 +105,8 @@ class VersionedModelViewSet(JSONErrorsMixin, viewsets.ModelViewSet):
         return record
 
     @extend_schema(responses=VersionSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
+    # The whole history, unfiltered: no filter or page parameters.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request: Request, **kwargs: Any) -> Response:
         """Every version of this record, newest first, with who made each
         change and what changed; also for a record that has been deleted."""
