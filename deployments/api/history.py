@@ -29,7 +29,13 @@ from rest_framework.response import Response
 
 from deployments.api.responses import JSONErrorsMixin
 from deployments.models import Nation
-from deployments.models.changes import ACTIONS, RECORD_TYPES, Change, feed_horizon
+from deployments.models.changes import (
+    ACTIONS,
+    RECORD_TYPES,
+    Change,
+    RecordType,
+    feed_horizon,
+)
 
 PUBLIC_ROLE = "editor"
 BIGINT_MAX = 2**63 - 1
@@ -295,7 +301,7 @@ class ChangesView(JSONErrorsMixin, generics.GenericAPIView):
 
     @staticmethod
     def represent(change: Change, request: Request) -> dict[str, Any]:
-        is_nation = change.record_type == Change.RecordType.NATION
+        is_nation = change.record_type == RecordType.NATION
         username = None
         if change.user_id is not None:
             # Only staff reads are joined to the users; the role needs no name.

@@ -30,9 +30,30 @@ from django.conf import settings
 from django.db import connections, models
 from django.db.models.expressions import Func
 
-# Nations are named by code in the API; other records by their id.
-RECORD_TYPES = ("nation", "source", "troop_count", "intention")
-ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+class RecordType(models.TextChoices):
+    """The kinds of record the feed lists; nations are named by code in the
+    API, other records by their id."""
+
+    NATION = "nation", "Nation"
+    SOURCE = "source", "Source"
+    TROOP_COUNT = "troop_count", "Troop count"
+    INTENTION = "intention", "Intention"
+
+
+class Action(models.TextChoices):
+    CREATED = "created", "Created"
+    CHANGED = "changed", "Changed"
+    DELETED = "deleted", "Deleted"
+
+
+RECORD_TYPES = tuple(RecordType.values)
+# django-simple-history's history_type, as the feed and the history name it.
+ACTIONS = {
+    "+": Action.CREATED.value,
+    "~": Action.CHANGED.value,
+    "-": Action.DELETED.value,
+}
 
 
 def record_type_of(model: type[models.Model]) -> str:
@@ -66,17 +87,6 @@ def feed_horizon(using: str = "default") -> int | None:
 
 class Change(models.Model):
     """One created, changed or deleted version of a record, as the feed lists it."""
-
-    class RecordType(models.TextChoices):
-        NATION = "nation", "Nation"
-        SOURCE = "source", "Source"
-        TROOP_COUNT = "troop_count", "Troop count"
-        INTENTION = "intention", "Intention"
-
-    class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        CHANGED = "changed", "Changed"
-        DELETED = "deleted", "Deleted"
 
     transaction_id = models.BigIntegerField(
         db_default=CurrentTransactionId(),
@@ -134,7 +144,7 @@ class Change(models.Model):
             record_type=record_type,
             history_id=entry.history_id,
             record_id=entry.id,
-            record_code=entry.code if record_type == "nation" else "",
+            record_code=entry.code if record_type == RecordType.NATION else "",
             action=ACTIONS[entry.history_type],
             at=entry.history_date,
             user_id=entry.history_user_id,
