@@ -22,10 +22,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from deployments.caching import CachedCountPaginator
 from deployments.models import (
+    DeletedDeployment,
     DeletedIntention,
     DeletedNation,
     DeletedSource,
     DeletedTroopCount,
+    Deployment,
     Intention,
     Nation,
     Source,
@@ -228,25 +230,25 @@ class NationChangeList(ChangeList):
 
     def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
-        rows_by_nation: dict[int, list[StatusRow]] = {}
+        rows_by_nation: dict[str, list[StatusRow]] = {}
         codes = [nation.code for nation in self.result_list]
         for row in current_status(nation_codes=codes):
-            rows_by_nation.setdefault(row.nation.pk, []).append(row)
+            rows_by_nation.setdefault(row.nation, []).append(row)
         for nation in self.result_list:
-            nation.status_rows = rows_by_nation.get(nation.pk, [])
+            nation.status_rows = rows_by_nation.get(nation.code, [])
 
 
 class HostFilter(admin.RelatedFieldListFilter):
     """Host countries that have records. ``RelatedOnlyFieldListFilter`` would
-    read every row for its DISTINCT; ``Nation.objects.hosts()`` walks the
-    host indexes instead."""
+    read every row for its DISTINCT; the deployments table has one row per
+    nation and host."""
 
     def field_choices(
         self, field: Any, request: HttpRequest, model_admin: Any
     ) -> list[tuple[int, str]]:
         return [
             (nation.pk, str(nation))
-            for nation in Nation.objects.hosts().order_by("name")
+            for nation in Deployment.objects.with_records().hosts().order_by("name")
         ]
 
 
@@ -275,18 +277,14 @@ class NationAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
     @admin.display(description="Troops now (by host)")
     def current_troops(self, nation: Nation) -> str:
         rows = getattr(nation, "status_rows", [])
-        return (
-            "; ".join(f"{row.troops_display} in {row.host.code}" for row in rows) or "—"
-        )
+        return "; ".join(f"{row.troops_display} in {row.host}" for row in rows) or "—"
 
     @admin.display(description="Stance now (by host)")
     def current_stance(self, nation: Nation) -> str:
         rows = getattr(nation, "status_rows", [])
         return (
             "; ".join(
-                f"{row.intention.get_stance_display()} in {row.host.code}"
-                for row in rows
-                if row.intention
+                f"{row.stance_label} in {row.host}" for row in rows if row.has_statement
             )
             or "—"
         )
@@ -303,6 +301,22 @@ class SourceAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "url"]
     date_hierarchy = "published_on"
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(VersionCheckedAdminMixin, SimpleHistoryAdmin):
+    """Deployments appear with their first count or statement; here their
+    operation is named. Nation and host are fixed once chosen."""
+
+    list_display = ["nation", "host", "operation"]
+    list_filter = [("host", HostFilter), "nation__kind"]
+    search_fields = ["nation__name", "nation__code", "host__name", "operation"]
+    autocomplete_fields = ["nation", "host"]
+    ordering = ["nation__name", "host__name"]
+    list_select_related = ["nation", "host"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["nation", "host"] if obj is not None else []
 
 
 @admin.register(TroopCount)
@@ -414,7 +428,13 @@ class IntentionAdmin(
         return super().get_queryset(request).select_related("nation", "host")
 
 
-@admin.register(DeletedNation, DeletedSource, DeletedTroopCount, DeletedIntention)
+@admin.register(
+    DeletedNation,
+    DeletedSource,
+    DeletedDeployment,
+    DeletedTroopCount,
+    DeletedIntention,
+)
 class DeletedRecordAdmin(admin.ModelAdmin):
     """Deleted records, as they were when deleted, with who deleted them."""
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from simple_history.signals import post_create_historical_record
 
 
@@ -13,10 +13,23 @@ class DeploymentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from deployments.models import Intention, Nation, Source, TroopCount
+        from deployments.models import (
+            Deployment,
+            Intention,
+            Nation,
+            Source,
+            TroopCount,
+        )
+
+        # A count or statement belongs to the deployment its nation and host
+        # name, on every save (fixtures' raw ones too).
+        for model in (TroopCount, Intention):
+            pre_save.connect(
+                record_saving, sender=model, dispatch_uid=f"{model}-deployment"
+            )
 
         # Any change to the tracked data makes cached derivations stale.
-        for model in (Nation, Source, TroopCount, Intention):
+        for model in (Nation, Source, Deployment, TroopCount, Intention):
             post_save.connect(data_changed, sender=model, dispatch_uid=f"{model}-s")
             post_delete.connect(data_changed, sender=model, dispatch_uid=f"{model}-d")
             # Every history entry is also filed in the change feed, in the
@@ -26,6 +39,10 @@ class DeploymentsConfig(AppConfig):
                 sender=model.history.model,
                 dispatch_uid=f"{model}-feed",
             )
+
+
+def record_saving(sender: type, instance: Any, using: str, **kwargs: Any) -> None:
+    instance.resolve_deployment(using)
 
 
 def data_changed(sender: type, using: str = "default", **kwargs: Any) -> None:

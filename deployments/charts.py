@@ -49,18 +49,16 @@ def troop_chart(rows: list[StatusRow], max_bars: int = MAX_BARS) -> Chart:
     largest; only the ``max_bars`` largest are drawn."""
     known = sorted(
         (row for row in rows if row.troops is not None),
-        key=lambda row: (-row.troops, row.nation.name),  # type: ignore[operator]
+        key=lambda row: (-row.troops, row.nation_name),  # type: ignore[operator]
     )
     largest = max((row.troops for row in known), default=0) or 1  # type: ignore[type-var]
     usable = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
     bars = [
         Bar(
-            label=f"{row.nation.name} in {row.host.name}",
+            label=f"{row.nation_name} in {row.host_name}",
             value_text=row.troops_display,
             stance=row.stance or "none",
-            stance_label=row.intention.get_stance_display()
-            if row.intention
-            else "No stated intention",
+            stance_label=row.stance_label or "No stated intention",
             y=index * (BAR_HEIGHT + BAR_GAP),
             width=max(2, round(usable * row.troops / largest)),  # type: ignore[operator]
         )

@@ -7,22 +7,26 @@ from typing import Any
 
 from django import forms
 
-from deployments.models import EARLIEST_DATE, Nation, Stance, validate_not_too_early
+from deployments.models import (
+    EARLIEST_DATE,
+    Deployment,
+    Nation,
+    Stance,
+    validate_not_too_early,
+)
 from deployments.status import StatusRow
 
 # Sort keys of the status table: name -> (label, key). Rows without a value
 # sort last whichever way the column is sorted.
 SORT_COLUMNS: dict[str, tuple[str, Callable[[StatusRow], Any]]] = {
-    "nation": ("Nation", lambda row: row.nation.name),
-    "host": ("Host country", lambda row: row.host.name),
+    "nation": ("Nation", lambda row: row.nation_name),
+    "host": ("Host country", lambda row: row.host_name),
     "troops": ("Troops", lambda row: row.troops),
     "as_of": ("Figure dated", lambda row: row.troops_as_of),
-    "stance": (
-        "Stance",
-        lambda row: row.intention and row.intention.get_stance_display(),
-    ),
-    "stated": ("Statement", lambda row: row.intention and row.intention.said_on),
+    "stance": ("Stance", lambda row: row.stance_label),
+    "stated": ("Statement", lambda row: row.said_on),
 }
+DEFAULT_SORT = "nation"  # the order current_status() gives
 SORT_CHOICES = [("", "Nation")] + [
     (f"{prefix}{name}", f"{label}{suffix}")
     for name, (label, _) in SORT_COLUMNS.items()
@@ -54,7 +58,12 @@ class StatusFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        hosts = Nation.objects.hosts().order_by("name").values_list("code", "name")
+        hosts = (
+            Deployment.objects.with_records()
+            .hosts()
+            .order_by("name")
+            .values_list("code", "name")
+        )
         self.fields["host"].choices = [("", "All host countries"), *hosts]
 
     def status_filters(self) -> dict[str, Any]:
@@ -68,7 +77,9 @@ class StatusFilterForm(forms.Form):
         }
 
     def sort_rows(self, rows: list[StatusRow]) -> list[StatusRow]:
-        sort = self.cleaned_data.get("sort") or "nation"
+        sort = self.cleaned_data.get("sort") or DEFAULT_SORT
+        if sort == DEFAULT_SORT:
+            return rows
         name = sort.removeprefix("-")
         key = SORT_COLUMNS[name][1]
         with_value = [row for row in rows if key(row) is not None]

@@ -55,6 +55,14 @@ def csv_boolean(value: bool | None) -> str:
     return "true" if value else "false"
 
 
+def csv_cell(value: Any) -> Any:
+    """One value as every CSV writes it: booleans as in the JSON API, empty
+    for none, text kept text (dates and numbers as Python writes them)."""
+    if isinstance(value, bool) or value is None:
+        return csv_boolean(value)
+    return spreadsheet_safe(value)
+
+
 # Excel reads a CSV as UTF-8 (Arabic, Cyrillic names) only when it starts with
 # a byte-order mark; programs reading CSV usually do not want one, so it is
 # asked for: ``?bom=true`` on the API and ``/status.csv``, ``export_records

@@ -18,6 +18,7 @@ from itertools import islice
 from django.db import transaction
 
 from deployments.models import (
+    Deployment,
     Intention,
     Nation,
     Precision,
@@ -121,6 +122,17 @@ def _create(plan: Plan, on_rows: Callable[[int], None]) -> None:
             for n in range(plan.hosts)
         ],
     )
+    deployments = {
+        (deployment.nation_id, deployment.host_id): deployment
+        for deployment in create_with_history(
+            Deployment,
+            [
+                Deployment(nation=nation, host=host)
+                for nation in contributors
+                for host in hosts
+            ],
+        )
+    }
     records = plan.nations * plan.hosts * plan.per_pair
     sources = [
         source
@@ -146,6 +158,7 @@ def _create(plan: Plan, on_rows: Callable[[int], None]) -> None:
                     yield TroopCount(
                         nation=nation,
                         host=host,
+                        deployment=deployments[nation.pk, host.pk],
                         troops=troops,
                         precision=chooser.choice(
                             [
@@ -173,6 +186,7 @@ def _create(plan: Plan, on_rows: Callable[[int], None]) -> None:
                     yield Intention(
                         nation=nation,
                         host=host,
+                        deployment=deployments[nation.pk, host.pk],
                         stance=chooser.choice(stances),
                         temporary=chooser.random() < 0.2,
                         speaker=f"Spokesperson {serial % 97}",

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.urls import path, register_converter
 
 from deployments import views
+from deployments.models import NATION_CODE
 
 
 class NationCodeConverter:
     """Only well-formed codes reach the view; anything else is a 404."""
 
-    regex = "[A-Z]{2,8}"
+    regex = NATION_CODE
 
     def to_python(self, value: str) -> str:
         return value

@@ -11,39 +11,18 @@ from django.shortcuts import get_object_or_404, render
 from deployments.charts import troop_chart
 from deployments.forms import SORT_COLUMNS, PageForm, StatusFilterForm
 from deployments.models import Nation, Stance
-from deployments.spreadsheets import (
-    UTF8_BOM,
-    bom_requested,
-    csv_boolean,
-    spreadsheet_safe,
+from deployments.spreadsheets import UTF8_BOM, bom_requested, csv_cell
+from deployments.status import (
+    STATUS_COLUMNS,
+    NationTimeline,
+    StatusRow,
+    current_status,
+    summarize,
 )
-from deployments.status import NationTimeline, StatusRow, current_status, summarize
 
 # The page stays light on a phone; the CSV download has every row at once.
 ROWS_PER_PAGE = 50
 TIMELINE_ENTRIES_PER_PAGE = 100
-
-CSV_COLUMNS = [
-    "Nation",
-    "Nation code",
-    "Host country",
-    "Host code",
-    "Troops",
-    "Precision",
-    "Figure as worded",
-    "Figure dated",
-    "Stance",
-    "Temporary",
-    "Destination",
-    "Stated by",
-    "Role",
-    "Stated on",
-    "Reported on",
-    "Standing",
-    "Quote",
-    "Count source",
-    "Statement source",
-]
 
 
 def filtered_rows(form: StatusFilterForm) -> list[StatusRow]:
@@ -91,8 +70,9 @@ def sort_links(current: str) -> list[dict[str, str | None]]:
 
 
 def status_csv(request: HttpRequest) -> HttpResponse:
-    """Exactly the rows the status page shows for the same query string;
-    ``?bom=true`` starts it with a byte-order mark for spreadsheets."""
+    """Exactly the rows the status page shows for the same query string, in
+    the columns of ``/api/status/?format=csv``; ``?bom=true`` starts it with a
+    byte-order mark for spreadsheets."""
     form = StatusFilterForm(request.GET)
     try:
         bom = bom_requested(request.GET.get("bom"))
@@ -108,38 +88,9 @@ def status_csv(request: HttpRequest) -> HttpResponse:
     if bom:
         response.write(UTF8_BOM)
     writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(STATUS_COLUMNS)
     for row in filtered_rows(form):
-        intention = row.intention
-        count = row.troop_count
-        writer.writerow(
-            spreadsheet_safe(value)
-            for value in [
-                row.nation.name,
-                row.nation.code,
-                row.host.name,
-                row.host.code,
-                "" if row.troops is None else row.troops,
-                count.get_precision_display() if count else "",
-                count.figure_text if count else "",
-                count.counted_on.isoformat() if count else "",
-                intention.get_stance_display() if intention else "",
-                csv_boolean(intention.temporary) if intention else "",
-                intention.destination.code
-                if intention and intention.destination
-                else "",
-                intention.speaker if intention else "",
-                intention.speaker_role if intention else "",
-                intention.stated_on.isoformat()
-                if intention and intention.stated_on
-                else "",
-                intention.reported_on.isoformat() if intention else "",
-                intention.get_standing_display() if intention else "",
-                intention.quote if intention else "",
-                str(count.source) if count else "",
-                str(intention.source) if intention else "",
-            ]
-        )
+        writer.writerow(csv_cell(value) for value in row.as_dict().values())
     return response
 
 

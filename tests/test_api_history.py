@@ -74,6 +74,7 @@ def test_history_keeps_json_types_and_names_nations_by_code(
         "id": count.pk,
         "nation": "FRA",
         "host": "IRQ",
+        "deployment": count.deployment_id,
         "troops": None,
         "precision": "unknown",
         "figure_text": count.figure_text,
@@ -212,6 +213,7 @@ def test_changes_include_deletions_across_types_named_as_the_api_names_them(
         ("nation", "CAN", "created"),
         ("nation", "IRQ", "created"),
         ("source", count.source.pk, "created"),
+        ("deployment", count.deployment_id, "created"),
         ("troop_count", count.pk, "created"),
         ("source", intention.source.pk, "created"),
         ("intention", intention.pk, "created"),
@@ -334,8 +336,9 @@ def test_changes_query_count_is_fixed(
     with django_assert_num_queries(1 + HORIZON_QUERIES):
         response = api_client.get("/api/changes/", {"page_size": 1000})
     page = response.json()
-    # each intention brings a nation, a host (shared), a source and itself
-    assert len(page["results"]) == records * 3 + 1
+    # each intention brings a nation, a host (shared), a source, a deployment
+    # and itself
+    assert len(page["results"]) == records * 4 + 1
 
 
 def test_schema_describes_the_cursor_and_the_page_it_comes_in() -> None:

@@ -38,6 +38,7 @@ def test_api_root_links_every_entry_point(client: Client) -> None:
     assert set(root) == {
         "nations",
         "sources",
+        "deployments",
         "troop-counts",
         "intentions",
         "status",

@@ -214,7 +214,7 @@ def test_booleans_are_true_or_false_in_every_csv(
     for where, text in exports.items():
         assert column(text, "temporary") == ["false", "true"], where
     status = client.get("/status.csv").content.decode()
-    assert column(status, "Temporary") == ["false", "true"]
+    assert column(status, "temporary") == ["false", "true"]
 
 
 # Pages of a CSV say where the other pages are.

@@ -32,16 +32,16 @@ def article_data() -> None:
 
 def test_fixtures_yield_the_articles_status(article_data: None) -> None:
     shown = {
-        row.nation.code: (
-            row.host.code,
+        row.nation: (
+            row.host,
             row.troops,
             row.troops_precision,
             row.stance,
-            row.intention.temporary,
-            row.intention.destination.code if row.intention.destination else None,
+            row.temporary,
+            row.destination,
         )
         for row in current_status()
-        if row.intention
+        if row.has_statement
     }
     assert shown == {
         "USA": ("IRQ", 5200, "approximate", "staying", False, None),
@@ -59,8 +59,8 @@ def test_us_status_rests_on_esper_not_on_the_retracted_letter(
     article_data: None,
 ) -> None:
     (usa,) = current_status(nation_codes=["USA"])
-    assert usa.intention.speaker == "Mark Esper"
-    assert "We are not leaving Iraq." in usa.intention.quote
+    assert usa.stated_by == "Mark Esper"
+    assert "We are not leaving Iraq." in usa.quote
     letter = Intention.objects.get(speaker="William Seely")
     assert letter.standing == Standing.RETRACTED
     assert letter.stated_on == datetime.date(2020, 1, 6)  # "on Monday"

@@ -60,13 +60,13 @@ def run_import(*args: str) -> tuple[str, str]:
 def status_snapshot() -> list[tuple]:
     return [
         (
-            row.nation.code,
-            row.host.code,
+            row.nation,
+            row.host,
             row.troops,
             row.troops_precision,
             row.stance,
-            row.intention.speaker if row.intention else None,
-            row.intention.quote if row.intention else None,
+            row.stated_by,
+            row.quote,
         )
         for row in current_status()
     ]
@@ -85,7 +85,7 @@ def test_good_csv_creates_counts(tmp_path: Path, wire_source: Source) -> None:
 
     assert "2 created, 0 updated, 0 unchanged" in out
     (canada,) = current_status(nation_codes=["CAN"])
-    assert (canada.troops, canada.troops_source) == (350, wire_source)
+    assert (canada.troops, canada.troops_source) == (350, wire_source.pk)
 
 
 def test_one_bad_row_saves_nothing_and_names_row_and_field(
@@ -243,7 +243,7 @@ def test_admin_import_with_a_bad_row_shows_the_error_and_offers_no_confirm(
             "import_file": SimpleUploadedFile("nations.csv", csv, "text/csv"),
         },
     )
-    assert "Use ISO 3166-1 alpha-3" in response.text
+    assert "ISO 3166-1 alpha-3" in response.text
     assert response.context.get("confirm_form") is None
     assert not Nation.objects.filter(code="GBR").exists()
 

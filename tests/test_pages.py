@@ -11,6 +11,7 @@ from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
 from deployments.models import Nation, Precision, Stance, Standing
+from deployments.status import STATUS_COLUMNS
 from deployments.synthetic import Plan, generate
 from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
 
@@ -150,10 +151,20 @@ def test_csv_download_has_exactly_the_rows_shown(client: Client, article: None) 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     table = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [row["Nation code"] for row in table] == ["USA", "ITA", "FRA"]
-    assert table[0]["Troops"] == "5200"
-    assert table[0]["Stated by"] == "Mark Esper"
+    assert [row["nation"] for row in table] == ["USA", "ITA", "FRA"]
+    assert table[0]["troops"] == "5200"
+    assert table[0]["stated_by"] == "Mark Esper"
     assert client.get("/status.csv?as_of=never").status_code == 400
+
+
+def test_both_status_csvs_have_the_same_columns_and_rows(
+    client: Client, article: None
+) -> None:
+    page = client.get("/status.csv?kind=state").content.decode()
+    api = client.get("/api/status/?format=csv&nation_kind=state&page_size=100")
+    assert page == api.content.decode()
+    assert page.splitlines()[0].split(",") == STATUS_COLUMNS
+    assert len(page.splitlines()) == 1 + 6  # the article's six states
 
 
 def test_nation_page_shows_status_and_full_timeline(
@@ -244,7 +255,7 @@ def test_csv_download_keeps_formula_like_text_as_text(client: Client) -> None:
     table = list(
         csv.DictReader(io.StringIO(client.get("/status.csv").content.decode()))
     )
-    assert (table[0]["Quote"], table[0]["Stated by"]) == ("'=1+2", "'@SUM(A1)")
+    assert (table[0]["quote"], table[0]["stated_by"]) == ("'=1+2", "'@SUM(A1)")
 
 
 def test_status_table_comes_fifty_rows_a_page_with_totals_over_all(

@@ -9,6 +9,7 @@ import pytest
 from pytest_django import DjangoAssertNumQueries
 
 from deployments.models import (
+    Deployment,
     Intention,
     Nation,
     Precision,
@@ -16,14 +17,7 @@ from deployments.models import (
     Standing,
     TroopCount,
 )
-from deployments.status import (
-    STATUS_TABLE_COLUMNS,
-    StatusRow,
-    current_status,
-    latest_intentions,
-    latest_troop_counts,
-    status_table,
-)
+from deployments.status import STATUS_COLUMNS, StatusRow, current_status
 from deployments.synthetic import Plan, generate
 from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
 
@@ -75,14 +69,15 @@ def test_disputed_statement_still_drives_status(canada: Nation) -> None:
         reported_on=JAN[8],
         standing=Standing.DISPUTED,
     )
-    assert only_row().intention == disputed
+    row = only_row()
+    assert (row.quote, row.standing) == (disputed.quote, Standing.DISPUTED)
 
 
 def test_only_retracted_statements_leave_no_stance(canada: Nation) -> None:
     TroopCountFactory(nation=canada, troops=500)
     IntentionFactory(nation=canada, standing=Standing.RETRACTED)
     row = only_row()
-    assert (row.troops, row.intention) == (500, None)
+    assert (row.troops, row.stance, row.quote) == (500, None, None)
 
 
 def test_pair_with_only_a_retracted_statement_has_no_row(canada: Nation) -> None:
@@ -148,11 +143,11 @@ def test_each_host_is_its_own_row(canada: Nation) -> None:
     TroopCountFactory(nation=canada, troops=500)
     TroopCountFactory(nation=canada, host=kuwait, troops=200)
     rows = current_status()
-    assert [(row.host.code, row.troops) for row in rows] == [
+    assert [(row.host, row.troops) for row in rows] == [
         ("IRQ", 500),
         ("KWT", 200),
     ]
-    assert [row.host.code for row in current_status(host_codes=["KWT"])] == ["KWT"]
+    assert [row.host for row in current_status(host_codes=["KWT"])] == ["KWT"]
 
 
 def test_stance_filter_applies_to_the_latest_statement_only(canada: Nation) -> None:
@@ -166,9 +161,9 @@ def test_filters_by_nation_and_kind(canada: Nation) -> None:
     nato = NationFactory(code="NATO", name="NATO", kind=Nation.Kind.ALLIANCE)
     TroopCountFactory(nation=canada)
     TroopCountFactory(nation=nato, troops=None, precision=Precision.UNKNOWN)
-    assert [r.nation.code for r in current_status(nation_codes=["CAN"])] == ["CAN"]
+    assert [r.nation for r in current_status(nation_codes=["CAN"])] == ["CAN"]
     alliances = current_status(nation_kinds=[Nation.Kind.ALLIANCE])
-    assert [r.nation.code for r in alliances] == ["NATO"]
+    assert [r.nation for r in alliances] == ["NATO"]
 
 
 def make_history(nations: int, records_per_nation: int) -> None:
@@ -191,17 +186,18 @@ def test_status_takes_two_queries_whatever_the_data(
         for row in rows:
             assert row.troops_source is not None
             assert row.intention_source is not None
-            assert row.nation.name and row.host.name
+            assert row.nation_name and row.host_name
     assert len(rows) == nations
 
 
 @pytest.mark.parametrize("years_back", [None, 2, 6])
-def test_index_walk_finds_the_same_rows_as_reading_every_row(
+def test_with_status_finds_the_same_records_as_reading_every_row(
     years_back: int | None,
 ) -> None:
-    """The status query hops through the indexes pair by pair; here the same
-    answer is worked out in Python from every row, on synthetic data with
-    several hosts per nation, retractions and retraction dates."""
+    """``Deployment.objects.with_status()`` reads each deployment's latest
+    records along its indexes; here the same answer is worked out in Python
+    from every row, on synthetic data with several hosts per nation,
+    retractions and retraction dates."""
     generate(Plan(nations=7, hosts=3, records_per_nation=60, seed=3))
     # Some pairs lose every standing statement, some nations a whole host.
     Intention.objects.filter(nation__code="ZSAAAB").update(
@@ -257,50 +253,78 @@ def test_index_walk_finds_the_same_rows_as_reading_every_row(
     )
     assert expected_counts and expected_statements
 
-    found_counts = {
-        (count.nation_id, count.host_id): count.pk
-        for count in latest_troop_counts(as_of=as_of)
-    }
-    found_statements = {
-        (statement.nation_id, statement.host_id): statement.pk
-        for statement in latest_intentions(as_of=as_of)
-    }
+    latest = Deployment.objects.with_status(as_of).values_list(
+        "nation_id", "host_id", "latest_count_id", "latest_intention_id"
+    )
+    found_counts = {(n, h): count for n, h, count, _ in latest if count is not None}
+    found_statements = {(n, h): said for n, h, _, said in latest if said is not None}
     assert found_counts == expected_counts
     assert found_statements == expected_statements
 
 
-def as_table_row(row: StatusRow) -> dict[str, object]:
-    """What the status table must say of a status row, column by column."""
-    count, intention = row.troop_count, row.intention
-    return {
-        "nation": row.nation.code,
-        "nation_name": row.nation.name,
-        "nation_kind": row.nation.kind,
-        "host": row.host.code,
-        "host_name": row.host.name,
-        "troops": row.troops,
-        "troops_precision": row.troops_precision,
-        "troops_as_of": row.troops_as_of,
-        "troops_source": count.source_id if count else None,
-        "troops_source_title": count.source.title if count else None,
-        "troops_excerpt": count.excerpt if count else None,
-        "troops_display": row.troops_display,
-        "stance": row.stance,
-        "temporary": intention.temporary if intention else None,
-        "troops_affected": intention.troops_affected if intention else None,
-        "destination": intention.destination.code
-        if intention and intention.destination
-        else None,
-        "destination_note": intention.destination_note if intention else None,
-        "stated_by": intention.speaker if intention else None,
-        "stated_by_role": intention.speaker_role if intention else None,
-        "stated_on": intention.stated_on if intention else None,
-        "reported_on": intention.reported_on if intention else None,
-        "standing": intention.standing if intention else None,
-        "quote": intention.quote if intention else None,
-        "intention_source": intention.source_id if intention else None,
-        "intention_source_title": intention.source.title if intention else None,
-    }
+def expected_row(deployment: Deployment, as_of: datetime.date | None) -> dict:
+    """What the status must say of a deployment, column by column, worked out
+    from its records as model instances."""
+    count = (
+        TroopCount.objects.filter(deployment=deployment)
+        .known_on(as_of)
+        .latest_first()
+        .first()
+    )
+    statement = (
+        Intention.objects.filter(deployment=deployment)
+        .known_on(as_of)
+        .standing_on(as_of)
+        .latest_first()
+        .first()
+    )
+    row = dict.fromkeys(STATUS_COLUMNS)
+    row.update(
+        deployment=deployment.pk,
+        nation=deployment.nation.code,
+        nation_name=deployment.nation.name,
+        nation_kind=deployment.nation.kind,
+        host=deployment.host.code,
+        host_name=deployment.host.name,
+        operation=deployment.operation,
+        troops_display="unknown",
+    )
+    if count is not None:
+        row.update(
+            troops=count.troops,
+            troops_precision=count.precision,
+            troops_display=count.display_troops,
+            figure_text=count.figure_text,
+            troops_as_of=count.counted_on,
+            troops_excerpt=count.excerpt,
+            troops_source=count.source_id,
+            troops_source_title=count.source.title,
+            troops_source_publisher=count.source.publisher,
+            troops_source_published_on=count.source.published_on,
+            troops_source_url=count.source.url,
+        )
+    if statement is not None:
+        destination = statement.destination
+        row.update(
+            stance=statement.stance,
+            temporary=statement.temporary,
+            troops_affected=statement.troops_affected,
+            destination=destination.code if destination else None,
+            destination_name=destination.name if destination else None,
+            destination_note=statement.destination_note,
+            stated_by=statement.speaker,
+            stated_by_role=statement.speaker_role,
+            stated_on=statement.stated_on,
+            reported_on=statement.reported_on,
+            standing=statement.standing,
+            quote=statement.quote,
+            intention_source=statement.source_id,
+            intention_source_title=statement.source.title,
+            intention_source_publisher=statement.source.publisher,
+            intention_source_published_on=statement.source.published_on,
+            intention_source_url=statement.source.url,
+        )
+    return row
 
 
 @pytest.mark.parametrize(
@@ -313,11 +337,9 @@ def as_table_row(row: StatusRow) -> dict[str, object]:
         {"nation_kinds": [Nation.Kind.ALLIANCE]},
     ],
 )
-def test_status_table_says_what_the_status_rows_say(
-    filters: dict[str, object],
-) -> None:
-    """The API's plain table and the pages' rows are one status: same pairs,
-    same order, same values, whatever the filters."""
+def test_each_row_says_what_its_records_say(filters: dict[str, object]) -> None:
+    """Every column of every row, whatever the filters: the same values as
+    the deployment's latest records read one by one."""
     generate(Plan(nations=6, hosts=3, records_per_nation=40, seed=5))
     # Pairs with only a count, only a statement, a destination, an alliance.
     kuwait = NationFactory(code="KWT", name="Kuwait")
@@ -328,24 +350,13 @@ def test_status_table_says_what_the_status_rows_say(
         destination=kuwait,
     )
     Intention.objects.filter(nation__code="ZSAAAB", host__code="ZHAAAA").delete()
+    Deployment.objects.filter(nation__code="ZSAAAA").update(operation="Op Test")
 
-    expected = [as_table_row(row) for row in current_status(**filters)]
-    table = status_table(**filters)
+    rows = current_status(**filters)
 
-    assert expected, "the filters must leave rows to compare"
-    assert table == expected
-    assert [list(row) for row in table] == [STATUS_TABLE_COLUMNS] * len(table)
-
-
-@pytest.mark.parametrize(("nations", "records"), [(1, 1), (8, 5)])
-def test_status_table_takes_two_queries_whatever_the_data(
-    nations: int, records: int, django_assert_num_queries: DjangoAssertNumQueries
-) -> None:
-    make_history(nations, records)
-    # 1. latest troop count per pair, with nation, host and source columns
-    # 2. latest standing statement per pair, with nation, host, destination
-    #    and source columns
-    with django_assert_num_queries(2):
-        table = status_table()
-    assert len(table) == nations
-    assert all(row["troops_source_title"] and row["quote"] for row in table)
+    assert rows, "the filters must leave rows to compare"
+    as_of = filters.get("as_of")
+    assert [row.as_dict() for row in rows] == [
+        expected_row(Deployment.objects.get(pk=row.deployment), as_of) for row in rows
+    ]
+    assert all(list(row.as_dict()) == STATUS_COLUMNS for row in rows)

@@ -11,12 +11,11 @@ length from ``max_length``, whole numbers for ``WholeNumberFilter``."""
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
 from deployments.models import (
-    NATION_CODE_PATTERN,
+    Deployment,
     Intention,
     Nation,
     Precision,
@@ -24,13 +23,11 @@ from deployments.models import (
     Stance,
     Standing,
     TroopCount,
+    validate_nation_code,
     validate_not_too_early,
 )
 
 NATION_CODES_HELP = "Nation codes, comma-separated (e.g. USA,CAN)."
-nation_code_validator = RegexValidator(
-    NATION_CODE_PATTERN, "Nation codes are 2 to 8 upper-case letters (USA, NATO)."
-)
 
 
 class CodeInFilter(filters.BaseInFilter, filters.CharFilter):
@@ -39,7 +36,7 @@ class CodeInFilter(filters.BaseInFilter, filters.CharFilter):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("lookup_expr", "in")
         kwargs.setdefault("help_text", NATION_CODES_HELP)
-        kwargs.setdefault("validators", [nation_code_validator])
+        kwargs.setdefault("validators", [validate_nation_code])
         super().__init__(*args, **kwargs)
 
 
@@ -136,6 +133,20 @@ class SourceFilter(TextSearchFilterSet):
 
     class Meta:
         model = Source
+        fields: list[str] = []
+
+
+class DeploymentFilter(TextSearchFilterSet):
+    search_fields = ("operation", "nation__name", "host__name")
+    nation = CodeInFilter(field_name="nation__code")
+    host = CodeInFilter(field_name="host__code")
+    nation_kind = ChoiceInFilter(field_name="nation__kind", choices=Nation.Kind.choices)
+    ordering = StableOrderingFilter(
+        fields=["id", ("nation__code", "nation"), ("host__code", "host")]
+    )
+
+    class Meta:
+        model = Deployment
         fields: list[str] = []
 
 

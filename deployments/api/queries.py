@@ -6,8 +6,12 @@ from typing import Any
 
 from rest_framework import serializers
 
-from deployments.api.filters import nation_code_validator
-from deployments.models import Nation, Stance, validate_not_too_early
+from deployments.models import (
+    Nation,
+    Stance,
+    validate_nation_code,
+    validate_not_too_early,
+)
 
 
 class CommaSeparatedField(serializers.ListField):
@@ -27,12 +31,12 @@ class StatusQuery(serializers.Serializer):
         help_text="The status as known on this date (YYYY-MM-DD), from 1900-01-01.",
     )
     nation = CommaSeparatedField(
-        child=serializers.CharField(validators=[nation_code_validator]),
+        child=serializers.CharField(validators=[validate_nation_code]),
         required=False,
         help_text="Contributing nations' codes, comma-separated.",
     )
     host = CommaSeparatedField(
-        child=serializers.CharField(validators=[nation_code_validator]),
+        child=serializers.CharField(validators=[validate_nation_code]),
         required=False,
         help_text="Host countries' codes, comma-separated.",
     )
@@ -48,7 +52,7 @@ class StatusQuery(serializers.Serializer):
     )
 
     def status_filters(self) -> dict[str, Any]:
-        """Keyword arguments for status.status_table(); an empty list is no
+        """Keyword arguments for status.current_status(); an empty list is no
         filter at all, as in ``?nation=``."""
         data = self.validated_data
         return {

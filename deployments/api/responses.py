@@ -14,8 +14,7 @@ from rest_framework.response import Response
 from deployments.spreadsheets import (
     UTF8_BOM,
     bom_requested,
-    csv_boolean,
-    spreadsheet_safe,
+    csv_cell,
 )
 
 
@@ -78,9 +77,4 @@ class PaginatedCSVRenderer(rest_framework_csv.renderers.PaginatedCSVRenderer):
 
     def tablize(self, data: Any, header: Any = None, labels: Any = None) -> Any:
         for row in super().tablize(data, header=header, labels=labels):
-            yield [
-                csv_boolean(value)
-                if isinstance(value, bool)
-                else spreadsheet_safe(value)
-                for value in row
-            ]
+            yield [csv_cell(value) for value in row]

@@ -4,7 +4,8 @@ nations by code and sources by id."""
 
 from __future__ import annotations
 
-import re
+import datetime
+import typing
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,14 +14,19 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deployments.models import (
+    NATION_CODE_MESSAGE,
     NATION_CODE_PATTERN,
+    Deployment,
     Intention,
     Nation,
+    Precision,
     Source,
+    Stance,
+    Standing,
     TroopCount,
+    validate_nation_code,
 )
-
-NATION_CODE = re.compile(NATION_CODE_PATTERN)
+from deployments.status import STATUS_COLUMNS, StatusRow
 
 
 @extend_schema_field(
@@ -40,13 +46,17 @@ class NationCodeField(serializers.SlugRelatedField):
     def to_internal_value(self, data: Any) -> Nation:
         # Check the shape before the lookup: PostgreSQL refuses NUL bytes
         # outright, and "usa" would only ever be "does not exist".
-        if not isinstance(data, str) or not NATION_CODE.fullmatch(data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            validate_nation_code(data)
+        except DjangoValidationError:
             self.fail("invalid")
         return super().to_internal_value(data)
 
     default_error_messages = {
         **serializers.SlugRelatedField.default_error_messages,
-        "invalid": "Nation codes are 2 to 8 upper-case letters (USA, NATO).",
+        "invalid": NATION_CODE_MESSAGE,
     }
 
 
@@ -89,6 +99,40 @@ class SourceSerializer(ModelRulesMixin, serializers.ModelSerializer):
         model = Source
         fields = ["id", "title", "publisher", "published_on", "url", "version"]
         read_only_fields = ["version"]
+
+
+class DeploymentSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    """One nation's troops in one host country. Created with the first count
+    or statement about the pair; its nation and host never change."""
+
+    nation = NationCodeField()
+    nation_name = serializers.CharField(source="nation.name", read_only=True)
+    host = NationCodeField()
+    host_name = serializers.CharField(source="host.name", read_only=True)
+
+    class Meta:
+        model = Deployment
+        fields = [
+            "id",
+            "nation",
+            "nation_name",
+            "host",
+            "host_name",
+            "operation",
+            "version",
+        ]
+        read_only_fields = ["version"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Said here, not only by Deployment.clean(), so that the error names
+        # the fields the client sent.
+        if self.instance is not None:
+            for name in ("nation", "host"):
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise serializers.ValidationError(
+                        {name: "A deployment's nation and host never change."}
+                    )
+        return super().validate(attrs)
 
 
 class SourcedSerializer(ModelRulesMixin, serializers.ModelSerializer):
@@ -185,52 +229,53 @@ class IntentionSerializer(SourcedSerializer):
 
 
 class PlainRowsSerializer(serializers.ListSerializer):
-    """Rows that already hold plain values (numbers, text, dates) go out as
-    they are: the renderers write dates themselves. Running every row's 25
-    fields through the field machinery cost more than deriving the status."""
+    """Status rows go out as they are, one dict of plain values per row (the
+    renderers write dates themselves): running every row's fields through the
+    field machinery would cost more than deriving the status."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
-        return [dict(row) for row in data]  # copies: the rows may be cached
+        return [row.as_dict() for row in data]
+
+
+# The status columns that hold a choice, for the schema's enums.
+STATUS_CHOICES = {
+    "nation_kind": Nation.Kind.choices,
+    "troops_precision": Precision.choices,
+    "stance": Stance.choices,
+    "standing": Standing.choices,
+}
+STATUS_FIELD_TYPES = {
+    int: serializers.IntegerField,
+    str: serializers.CharField,
+    bool: serializers.BooleanField,
+    datetime.date: serializers.DateField,
+}
+
+
+def status_field(name: str, annotation: Any) -> serializers.Field:
+    """The schema's field for one ``StatusRow`` column, from its type."""
+    kinds = [kind for kind in typing.get_args(annotation) if kind is not type(None)]
+    nullable = bool(kinds)
+    kind = kinds[0] if kinds else annotation
+    if name in STATUS_CHOICES:
+        return serializers.ChoiceField(
+            choices=STATUS_CHOICES[name], allow_null=nullable
+        )
+    return STATUS_FIELD_TYPES[kind](allow_null=nullable)
 
 
 class StatusRowSerializer(serializers.Serializer):
     """One row of the derived status: a nation's troops in one host country.
 
-    Describes the rows of ``status.status_table()``, whose keys are these
-    fields, for the schema; a list of them is written as it is.
+    Its fields are ``StatusRow``'s columns (``STATUS_COLUMNS``), typed from the
+    row's own annotations, so the schema, the JSON and the CSV cannot drift
+    apart; a list of rows is written as it is.
     """
 
     class Meta:
         list_serializer_class = PlainRowsSerializer
 
-    nation = serializers.CharField()
-    nation_name = serializers.CharField()
-    nation_kind = serializers.CharField()
-    host = serializers.CharField()
-    host_name = serializers.CharField()
-    troops = serializers.IntegerField(allow_null=True)
-    troops_precision = serializers.ChoiceField(
-        choices=TroopCount._meta.get_field("precision").choices, allow_null=True
-    )
-    troops_display = serializers.CharField()
-    troops_as_of = serializers.DateField(allow_null=True)
-    troops_source = serializers.IntegerField(allow_null=True)
-    troops_source_title = serializers.CharField(allow_null=True)
-    troops_excerpt = serializers.CharField(allow_null=True)
-    stance = serializers.ChoiceField(
-        choices=Intention._meta.get_field("stance").choices, allow_null=True
-    )
-    temporary = serializers.BooleanField(allow_null=True)
-    troops_affected = serializers.IntegerField(allow_null=True)
-    destination = serializers.CharField(allow_null=True)
-    destination_note = serializers.CharField(allow_null=True)
-    stated_by = serializers.CharField(allow_null=True)
-    stated_by_role = serializers.CharField(allow_null=True)
-    stated_on = serializers.DateField(allow_null=True)
-    reported_on = serializers.DateField(allow_null=True)
-    standing = serializers.ChoiceField(
-        choices=Intention._meta.get_field("standing").choices, allow_null=True
-    )
-    quote = serializers.CharField(allow_null=True)
-    intention_source = serializers.IntegerField(allow_null=True)
-    intention_source_title = serializers.CharField(allow_null=True)
+    def get_fields(self) -> dict[str, serializers.Field]:
+        hints = typing.get_type_hints(StatusRow)
+        hints["troops_display"] = str
+        return {name: status_field(name, hints[name]) for name in STATUS_COLUMNS}

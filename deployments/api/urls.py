@@ -32,6 +32,7 @@ class TrackerRouter(DefaultRouter):
 router = TrackerRouter()
 router.register("nations", views.NationViewSet, basename="nation")
 router.register("sources", views.SourceViewSet, basename="source")
+router.register("deployments", views.DeploymentViewSet, basename="deployment")
 router.register("troop-counts", views.TroopCountViewSet, basename="troop-count")
 router.register("intentions", views.IntentionViewSet, basename="intention")
 

@@ -23,12 +23,20 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from deployments.api import filters, serializers
-from deployments.api.errors import Conflict, PreconditionFailed
+from deployments.api.errors import PreconditionFailed
 from deployments.api.history import VersionSerializer, history_of
 from deployments.api.queries import StatusQuery
 from deployments.api.responses import JSONErrorsMixin
-from deployments.models import Intention, Nation, Source, TroopCount, VersionConflict
-from deployments.status import status_table
+from deployments.models import (
+    NATION_CODE,
+    Deployment,
+    Intention,
+    Nation,
+    Source,
+    TroopCount,
+    VersionConflict,
+)
+from deployments.status import current_status
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -138,12 +146,9 @@ class VersionedModelViewSet(JSONErrorsMixin, viewsets.ModelViewSet):
         try:
             serializer.save()
         except VersionConflict:
-            if expected is not None:
-                raise PreconditionFailed() from None
-            raise Conflict(
-                "The record changed while this request was being handled; "
-                "fetch it again and retry."
-            ) from None
+            if expected is None:
+                raise  # 409, as errors.translate() words it
+            raise PreconditionFailed() from None
 
     def perform_destroy(self, instance: Any) -> None:
         try:
@@ -158,7 +163,7 @@ class NationViewSet(VersionedModelViewSet):
     serializer_class = serializers.NationSerializer
     filterset_class = filters.NationFilter
     lookup_field = "code"
-    lookup_value_regex = "[A-Z]{2,8}"
+    lookup_value_regex = NATION_CODE
 
     def get_queryset(self) -> QuerySet[Nation]:
         return Nation.objects.order_by("name")
@@ -172,6 +177,17 @@ class SourceViewSet(VersionedModelViewSet):
 
     def get_queryset(self) -> QuerySet[Source]:
         return Source.objects.order_by("-published_on", "id")
+
+
+class DeploymentViewSet(VersionedModelViewSet):
+    """Each nation's troops in one host country: created with the first count
+    or statement about the pair, or here to name its operation first."""
+
+    serializer_class = serializers.DeploymentSerializer
+    filterset_class = filters.DeploymentFilter
+
+    def get_queryset(self) -> QuerySet[Deployment]:
+        return Deployment.objects.select_related("nation", "host").order_by("id")
 
 
 class TroopCountViewSet(VersionedModelViewSet):
@@ -211,4 +227,4 @@ class StatusView(JSONErrorsMixin, generics.ListAPIView):
     def get_queryset(self) -> list[Any]:  # type: ignore[override]
         query = StatusQuery(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return status_table(**query.status_filters())
+        return current_status(**query.status_filters())

@@ -1,4 +1,5 @@
-"""The domain: nations, sources, dated troop counts and stated intentions.
+"""The domain: nations, sources, deployments (one nation's troops in one host
+country), and the dated troop counts and stated intentions about each.
 
 Status (who has how many troops where, and what they said they will do) is
 never stored: ``deployments.status`` derives it from these records.
@@ -8,39 +9,50 @@ from deployments.models.base import (
     EARLIEST_DATE,
     MAX_QUOTE_LENGTH,
     MAX_TROOPS,
+    NATION_CODE,
+    NATION_CODE_MESSAGE,
     NATION_CODE_PATTERN,
+    DeployedRecord,
     VersionConflict,
     VersionedModel,
+    validate_nation_code,
     validate_not_in_future,
     validate_not_too_early,
 )
 from deployments.models.changes import Change
 from deployments.models.deleted import (
+    DeletedDeployment,
     DeletedIntention,
     DeletedNation,
     DeletedRecordQuerySet,
     DeletedSource,
     DeletedTroopCount,
 )
-from deployments.models.figures import Precision, TroopCount, format_troops
-from deployments.models.nations import Nation
+from deployments.models.deployment import Deployment
+from deployments.models.intention import Intention, Stance, Standing
+from deployments.models.nation import Nation
 from deployments.models.revision import DataRevision
-from deployments.models.sources import Source
-from deployments.models.statements import Intention, Stance, Standing
+from deployments.models.source import Source
 from deployments.models.text import readable, validate_text
+from deployments.models.troop_count import Precision, TroopCount, format_troops
 
 __all__ = [
     "EARLIEST_DATE",
     "MAX_QUOTE_LENGTH",
     "MAX_TROOPS",
-    "Change",
+    "NATION_CODE",
+    "NATION_CODE_MESSAGE",
     "NATION_CODE_PATTERN",
+    "Change",
     "DataRevision",
+    "DeletedDeployment",
     "DeletedIntention",
     "DeletedNation",
     "DeletedRecordQuerySet",
     "DeletedSource",
     "DeletedTroopCount",
+    "DeployedRecord",
+    "Deployment",
     "Intention",
     "Nation",
     "Precision",
@@ -52,6 +64,7 @@ __all__ = [
     "VersionedModel",
     "format_troops",
     "readable",
+    "validate_nation_code",
     "validate_not_in_future",
     "validate_not_too_early",
     "validate_text",

@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -18,9 +19,18 @@ MAX_TROOPS = 1_000_000
 # limit also keeps the unique index on quotes within PostgreSQL's row size.
 MAX_QUOTE_LENGTH = 500
 
-# \A and \Z, not ^ and $: Python's $ also matches before a final newline, so
+# A nation's code: ISO 3166-1 alpha-3 for a state, an acronym for an alliance.
+# NATION_CODE is the bare pattern (URL converters and routers anchor it
+# themselves); NATION_CODE_PATTERN the anchored one, for everything else. \A
+# and \Z, not ^ and $: Python's $ also matches before a final newline, so
 # "GBR\n" passed the validator and SQLite's check (which runs Python's re).
-NATION_CODE_PATTERN = r"\A[A-Z]{2,8}\Z"
+NATION_CODE = "[A-Z]{2,8}"
+NATION_CODE_PATTERN = rf"\A{NATION_CODE}\Z"
+NATION_CODE_MESSAGE = (
+    "Nation codes are 2 to 8 upper-case letters: ISO 3166-1 alpha-3 for a "
+    "state (USA), an acronym for an alliance (NATO)."
+)
+validate_nation_code = RegexValidator(NATION_CODE_PATTERN, NATION_CODE_MESSAGE)
 
 # The one lower bound for every date, stored or asked for (API filters, as-of
 # dates on the API and the pages): deployments this tracker records are
@@ -117,3 +127,29 @@ class VersionedModel(models.Model):
             if current != expected:
                 raise VersionConflict(self, expected)
             return super().delete(*args, **kwargs)
+
+
+class DeployedRecord(VersionedModel):
+    """A count or statement: about one deployment, named by its nation and host.
+
+    The record keeps ``nation`` and ``host`` (the API, imports, fixtures,
+    history and natural keys name it by them); its ``deployment`` follows from
+    them and is resolved on every save, fixtures' raw saves included (the
+    ``pre_save`` receiver in ``apps.py`` calls ``resolve_deployment``), in the
+    same transaction as the write, creating the deployment on the first
+    record about the pair. Writes that bypass saving (``bulk_create``) must set
+    ``deployment`` themselves; the database refuses a deployment of another
+    nation or host.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "deployment"}
+        super().save(*args, **kwargs)
+
+    def resolve_deployment(self, using: str | None = None) -> None:
+        deployments = self._meta.get_field("deployment").related_model.objects
+        self.deployment = deployments.using(using).of(self.nation_id, self.host_id)

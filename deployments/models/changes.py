@@ -37,6 +37,7 @@ class RecordType(models.TextChoices):
 
     NATION = "nation", "Nation"
     SOURCE = "source", "Source"
+    DEPLOYMENT = "deployment", "Deployment"
     TROOP_COUNT = "troop_count", "Troop count"
     INTENTION = "intention", "Intention"
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 
-from deployments.models.figures import TroopCount
-from deployments.models.nations import Nation
-from deployments.models.sources import Source
-from deployments.models.statements import Intention
+from deployments.models.deployment import Deployment
+from deployments.models.intention import Intention
+from deployments.models.nation import Nation
+from deployments.models.source import Source
+from deployments.models.troop_count import TroopCount
 
 
 class DeletedRecordQuerySet(models.QuerySet):
@@ -36,6 +37,15 @@ class DeletedSource(Source.history.model):  # type: ignore[name-defined]
     class Meta:
         proxy = True
         verbose_name = "deleted source"
+        ordering = ["-history_date"]
+
+
+class DeletedDeployment(Deployment.history.model):  # type: ignore[name-defined]
+    objects = DeletedRecordQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "deleted deployment"
         ordering = ["-history_date"]
 
 

@@ -15,14 +15,14 @@ from simple_history.models import HistoricalRecords
 from deployments.models.base import (
     MAX_QUOTE_LENGTH,
     MAX_TROOPS,
-    VersionedModel,
+    DeployedRecord,
     validate_not_in_future,
     validate_not_too_early,
 )
-from deployments.models.figures import TroopCount
-from deployments.models.nations import Nation
-from deployments.models.sources import Source
+from deployments.models.nation import Nation
+from deployments.models.source import Source
 from deployments.models.text import validate_text
+from deployments.models.troop_count import TroopCount
 
 
 class Stance(models.TextChoices):
@@ -82,14 +82,29 @@ class IntentionQuerySet(models.QuerySet["Intention"]):
             )
         return self.exclude(retracted)
 
+    def latest_first(self) -> IntentionQuerySet:
+        """Newest statement first: by the date it was made, else reported;
+        ties go to the later report, then to the record entered last. The
+        order of ``intention_said_idx``."""
+        return self.order_by(
+            Coalesce("stated_on", "reported_on").desc(), "-reported_on", "-id"
+        )
+
     def asserted(self) -> IntentionQuerySet:
         """Statements that nobody has disputed or retracted."""
         return self.filter(standing=Standing.ASSERTED)
 
 
-class Intention(VersionedModel):
+class Intention(DeployedRecord):
     """A dated, sourced statement of what a nation will do with its troops."""
 
+    deployment = models.ForeignKey(
+        "deployments.Deployment",
+        on_delete=models.PROTECT,
+        related_name="intentions",
+        editable=False,
+        help_text="The nation's deployment in the host; set from the two.",
+    )
     nation = models.ForeignKey(
         Nation, on_delete=models.PROTECT, related_name="intentions"
     )
@@ -218,11 +233,10 @@ class Intention(VersionedModel):
             ),
         ]
         indexes = [
-            # status.latest_intentions(): per pair, statements in "latest"
-            # order (date said, else reported; then reported; then id).
+            # Deployment.objects.with_status(): per deployment, statements in
+            # "latest" order (date said, else reported; then reported; id).
             models.Index(
-                F("nation"),
-                F("host"),
+                F("deployment"),
                 Coalesce("stated_on", "reported_on").desc(),
                 F("reported_on").desc(),
                 F("id").desc(),

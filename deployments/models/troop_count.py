@@ -13,12 +13,12 @@ from simple_history.models import HistoricalRecords
 from deployments.models.base import (
     MAX_QUOTE_LENGTH,
     MAX_TROOPS,
-    VersionedModel,
+    DeployedRecord,
     validate_not_in_future,
     validate_not_too_early,
 )
-from deployments.models.nations import Nation
-from deployments.models.sources import Source
+from deployments.models.nation import Nation
+from deployments.models.source import Source
 from deployments.models.text import validate_text
 
 
@@ -56,21 +56,30 @@ class TroopCountQuerySet(models.QuerySet["TroopCount"]):
             return self
         return self.filter(counted_on__lte=as_of)
 
+    def latest_first(self) -> TroopCountQuerySet:
+        """Newest figure first: by the date it describes, then the record
+        entered last. The order of ``troop_count_latest_idx``."""
+        return self.order_by("-counted_on", "-id")
+
     def latest_for(
         self, nation: Nation, host: Nation, as_of: datetime.date | None = None
     ) -> TroopCount | None:
         """The newest count of ``nation``'s troops in ``host`` by ``as_of``."""
         return (
-            self.known_on(as_of)
-            .filter(nation=nation, host=host)
-            .order_by("-counted_on", "-id")
-            .first()
+            self.known_on(as_of).filter(nation=nation, host=host).latest_first().first()
         )
 
 
-class TroopCount(VersionedModel):
+class TroopCount(DeployedRecord):
     """A dated, sourced figure for one nation's troops in one host country."""
 
+    deployment = models.ForeignKey(
+        "deployments.Deployment",
+        on_delete=models.PROTECT,
+        related_name="troop_counts",
+        editable=False,
+        help_text="The nation's deployment in the host; set from the two.",
+    )
     nation = models.ForeignKey(
         Nation, on_delete=models.PROTECT, related_name="troop_counts"
     )
@@ -148,9 +157,9 @@ class TroopCount(VersionedModel):
             ),
         ]
         indexes = [
-            # status.latest_troop_counts(): newest count per nation and host.
+            # Deployment.objects.with_status(): newest count per deployment.
             models.Index(
-                fields=["nation", "host", "-counted_on", "-id"],
+                fields=["deployment", "-counted_on", "-id"],
                 name="troop_count_latest_idx",
             ),
             # The API list and the admin: every count, newest first.

@@ -1,0 +1,136 @@
+"""Deployments: one nation's presence in one host country.
+
+Every troop count and statement belongs to a deployment, so "the latest count"
+and "the latest standing statement" are facts about a deployment, read by
+``DeploymentQuerySet.with_status``. The status (``deployments.status``) is
+built from those reads; nothing about it is stored.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+from simple_history.models import HistoricalRecords
+
+from deployments.models.base import VersionedModel
+from deployments.models.intention import Intention
+from deployments.models.nation import Nation, NationQuerySet
+from deployments.models.text import validate_text
+from deployments.models.troop_count import TroopCount
+
+
+class DeploymentQuerySet(models.QuerySet["Deployment"]):
+    def get_by_natural_key(self, nation: str, host: str) -> Deployment:
+        return self.get(nation__code=nation, host__code=host)
+
+    def of(self, nation_id: int, host_id: int) -> Deployment:
+        """The deployment of one nation's troops in one host, created on the
+        first record about them (so no client ever has to name one)."""
+        deployment, _ = self.get_or_create(nation_id=nation_id, host_id=host_id)
+        return deployment
+
+    def with_status(self, as_of: datetime.date | None = None) -> DeploymentQuerySet:
+        """Each deployment with the id of its latest count (``latest_count_id``)
+        and of its latest standing statement (``latest_intention_id``) as
+        known on ``as_of`` (today when None); deployments with neither are
+        left out.
+
+        Each id is a correlated subquery that reads the first qualifying entry
+        of the deployment's "latest first" index, so the cost follows the
+        number of deployments, not the length of their histories.
+        """
+        latest_count = (
+            TroopCount.objects.filter(deployment=OuterRef("pk"))
+            .known_on(as_of)
+            .latest_first()
+        )
+        latest_intention = (
+            Intention.objects.filter(deployment=OuterRef("pk"))
+            .known_on(as_of)
+            .standing_on(as_of)
+            .latest_first()
+        )
+        return self.annotate(
+            latest_count_id=Subquery(latest_count.values("pk")[:1]),
+            latest_intention_id=Subquery(latest_intention.values("pk")[:1]),
+        ).filter(
+            Q(latest_count_id__isnull=False) | Q(latest_intention_id__isnull=False)
+        )
+
+    def with_records(self) -> DeploymentQuerySet:
+        """Deployments that at least one count or statement is about."""
+        return self.filter(
+            Exists(TroopCount.objects.filter(deployment=OuterRef("pk")))
+            | Exists(Intention.objects.filter(deployment=OuterRef("pk")))
+        )
+
+    def hosts(self) -> NationQuerySet:
+        """The nations these deployments are in."""
+        return Nation.objects.filter(pk__in=self.values("host"))
+
+
+class Deployment(VersionedModel):
+    """One nation's troops in one host country, and what they serve in."""
+
+    nation = models.ForeignKey(
+        Nation,
+        on_delete=models.CASCADE,
+        related_name="deployments",
+        help_text="The nation whose troops these are.",
+    )
+    host = models.ForeignKey(
+        Nation,
+        on_delete=models.CASCADE,
+        related_name="hosted_deployments",
+        help_text="The country the troops are in.",
+    )
+    operation = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_text],
+        help_text="The operation or mission the troops serve in, when known "
+        "(“Operation IMPACT”, “NATO Mission Iraq”).",
+    )
+
+    history = HistoricalRecords()
+    objects = DeploymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nation__name", "host__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nation", "host"], name="deployment_one_per_nation_and_host"
+            ),
+            models.CheckConstraint(
+                condition=~Q(nation=models.F("host")),
+                name="deployment_nation_is_not_host",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nation.code} in {self.host.code}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.nation.code, self.host.code)
+
+    natural_key.dependencies = ["deployments.nation"]  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.nation_id and self.nation_id == self.host_id:
+            raise ValidationError({"host": "A nation cannot host its own troops."})
+        if self.pk is not None:
+            stored = (
+                type(self)
+                ._base_manager.filter(pk=self.pk)
+                .values_list("nation_id", "host_id")
+                .first()
+            )
+            if stored is not None and stored != (self.nation_id, self.host_id):
+                raise ValidationError(
+                    "A deployment's nation and host never change: its records "
+                    "are about them. Add a deployment for the other pair instead."
+                )

@@ -1,0 +1,77 @@
+"""A nation's timeline: every count and statement about its troops."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, IntegerField, Value
+from django.db.models.functions import Coalesce
+
+from deployments.models import Intention, Nation, TroopCount
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A troop count or a statement in a nation's history."""
+
+    on: datetime.date
+    record: TroopCount | Intention
+
+    @property
+    def is_count(self) -> bool:
+        return isinstance(self.record, TroopCount)
+
+
+class NationTimeline:
+    """Every count and statement about a nation's troops, oldest first,
+    retracted and disputed statements included, read a slice at a time.
+
+    A sequence for Django's ``Paginator``: ``count()`` costs two queries and
+    each slice three (the slice's keys in date order, then its counts and its
+    statements), however long the history.
+    """
+
+    def __init__(self, nation: Nation) -> None:
+        self.counts = TroopCount.objects.filter(nation=nation)
+        self.intentions = Intention.objects.filter(nation=nation)
+
+    def count(self) -> int:
+        return self.counts.count() + self.intentions.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[TimelineEntry]:
+        if not isinstance(window, slice):
+            raise TypeError("a timeline is read a slice at a time")
+        # Same order as entries sort in: date, counts before statements, id.
+        kind = {"output_field": IntegerField()}
+        keys = list(
+            self.counts.order_by()
+            .annotate(on=F("counted_on"), kind=Value(0, **kind))
+            .values_list("on", "kind", "id")
+            .union(
+                self.intentions.order_by()
+                .annotate(
+                    on=Coalesce("stated_on", "reported_on"), kind=Value(1, **kind)
+                )
+                .values_list("on", "kind", "id")
+            )
+            .order_by("on", "kind", "id")[window]
+        )
+        counts = self.counts.select_related("host", "source").in_bulk(
+            [pk for _, kind, pk in keys if kind == 0]
+        )
+        intentions = self.intentions.select_related(
+            "host", "destination", "source"
+        ).in_bulk([pk for _, kind, pk in keys if kind == 1])
+        records = [
+            counts.get(pk) if kind == 0 else intentions.get(pk) for _, kind, pk in keys
+        ]
+        # A record deleted between the two reads is left out, not an error.
+        return [
+            TimelineEntry(on, record)
+            for (on, _, _), record in zip(keys, records, strict=True)
+            if record is not None
+        ]
