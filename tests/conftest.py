@@ -55,7 +55,7 @@ def editor(db: None) -> User:
         *(
             f"{action}_{model}"
             for action in ("add", "change", "delete", "view")
-            for model in ("nation", "source", "troopcount", "intention")
+            for model in ("nation", "source", "deployment", "troopcount", "intention")
         ),
     )
 
