@@ -64,9 +64,13 @@ class TroopCountQuerySet(models.QuerySet["TroopCount"]):
     def latest_for(
         self, nation: Nation, host: Nation, as_of: datetime.date | None = None
     ) -> TroopCount | None:
-        """The newest count of ``nation``'s troops in ``host`` by ``as_of``."""
+        """The newest count of ``nation``'s troops in ``host`` by ``as_of``,
+        read along its deployment's "latest first" index."""
         return (
-            self.known_on(as_of).filter(nation=nation, host=host).latest_first().first()
+            self.known_on(as_of)
+            .filter(deployment__nation=nation, deployment__host=host)
+            .latest_first()
+            .first()
         )
 
 
