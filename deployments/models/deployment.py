@@ -35,8 +35,7 @@ class DeploymentQuerySet(models.QuerySet["Deployment"]):
     def with_status(self, as_of: datetime.date | None = None) -> DeploymentQuerySet:
         """Each deployment with the id of its latest count (``latest_count_id``)
         and of its latest standing statement (``latest_intention_id``) as
-        known on ``as_of`` (today when None); deployments with neither are
-        left out.
+        known on ``as_of`` (today when None); None where it has none.
 
         Each id is a correlated subquery that reads the first qualifying entry
         of the deployment's "latest first" index, so the cost follows the
