@@ -13,7 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from deployments.models import readable
-from deployments.status import StatusChange, status_changes
+from deployments.status.changes import StatusChange, status_changes
 
 # RFC 4151 tag URIs name an authority and a date on which it minted them: the
 # host the feed is served from, and the day the feed was first published. A
@@ -100,16 +100,18 @@ class StatusChangesFeed(Feed):
         return item.summary
 
     def item_description(self, item: StatusChange) -> str:
-        quote = getattr(item.record, "quote", None) or item.record.excerpt
         before = item.before or "none recorded"
-        return f"Before: {before}. Now: {item.after}. Source: {item.source}. “{quote}”"
+        return (
+            f"Before: {before}. Now: {item.after}. Source: {item.source}. "
+            f"“{item.quote}”"
+        )
 
     def item_link(self, item: StatusChange) -> str:
-        return item.source.url or f"{reverse('status-feed')}#{self.item_guid(item)}"
+        return item.source_url or f"{reverse('status-feed')}#{self.item_guid(item)}"
 
     def item_guid(self, item: StatusChange) -> str:
         """The part after ``tag:<host>,<date>:``, which TextAtomFeed adds."""
-        return f"{item.kind}-{item.record._meta.model_name}-{item.record.pk}"
+        return f"{item.kind}-{item.record_type}-{item.record_id}"
 
     item_guid_is_permalink = False
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from deployments.models import Intention, Nation, Precision, Source, Stance, Standing
-from deployments.status import status_changes
 from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,19 +91,142 @@ def test_retracted_statement_makes_no_entry(client: Client) -> None:
     ]
 
 
-@pytest.mark.parametrize("pairs", [1, 6])
-def test_feed_takes_two_queries_whatever_the_data(
-    pairs: int, django_assert_num_queries: DjangoAssertNumQueries
+@pytest.mark.parametrize("pairs", [1, 10])
+def test_feed_takes_the_same_queries_with_3_and_30_changes(
+    pairs: int, client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     for _ in range(pairs):
         count = TroopCountFactory(counted_on=JAN[1])
         TroopCountFactory(nation=count.nation, counted_on=JAN[2], troops=900)
         IntentionFactory(nation=count.nation)
-    # 1. counts with their previous figure; 2. statements with their previous stance
+    # This test's transaction has written, so the cache is not used:
+    # 1. the newest counts, each with its pair's previous figure;
+    # 2. the newest standing statements, each with its pair's previous stance.
     with django_assert_num_queries(2):
-        changes = status_changes()
-        assert all(change.source.title for change in changes)
-    assert len(changes) == pairs * 3
+        assert len(entries(client)) == pairs * 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_repeated_request_costs_one_query_until_the_data_changes(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    canada = NationFactory(code="CAN", name="Canada")
+    TroopCountFactory(nation=canada, troops=500, counted_on=JAN[3])
+    # 1. the revision; 2. counts; 3. statements
+    with django_assert_num_queries(3):
+        first = entries(client)
+    # 1. the revision
+    with django_assert_num_queries(1):
+        assert entries(client) == first
+
+    IntentionFactory(nation=canada, reported_on=JAN[9])
+
+    assert [entry["title"] for entry in entries(client)] == [
+        "Canada in Iraq: stance Staying",
+        "Canada in Iraq: troops ~500",
+    ]
+
+
+def test_entries_say_what_changed_from_what_with_dates_and_links(
+    client: Client,
+) -> None:
+    canada = NationFactory(code="CAN", name="Canada")
+    first = TroopCountFactory(
+        nation=canada,
+        troops=500,
+        counted_on=JAN[3],
+        source__title="First report",
+        source__url="https://news.example/first",
+    )
+    second = TroopCountFactory(
+        nation=canada,
+        troops=350,
+        precision=Precision.EXACT,
+        counted_on=JAN[10],
+        source__title="Second report",
+        excerpt="350 soldiers remain",
+    )
+    statement = IntentionFactory(
+        nation=canada,
+        stance=Stance.WITHDRAWING,
+        stated_on=JAN[6],
+        reported_on=JAN[12],
+        quote="We are leaving.",
+        source__title="Third report",
+    )
+
+    feed = read_feed(client)
+
+    assert [
+        {
+            "id": entry.findtext(f"{ATOM}id"),
+            "title": entry.findtext(f"{ATOM}title"),
+            "summary": entry.findtext(f"{ATOM}summary"),
+            "link": entry.find(f"{ATOM}link").get("href"),
+            "published": entry.findtext(f"{ATOM}published"),
+            "updated": entry.findtext(f"{ATOM}updated"),
+        }
+        for entry in feed.findall(f"{ATOM}entry")
+    ] == [
+        {
+            "id": f"tag:testserver,2026-11-24:troops-troopcount-{second.pk}",
+            "title": "Canada in Iraq: troops ~500 → 350",
+            "summary": "Before: ~500. Now: 350. Source: Second report — Test Wire, "
+            "2020-01-08. “350 soldiers remain”",
+            "link": f"http://testserver/feeds/status.atom"
+            f"#troops-troopcount-{second.pk}",
+            "published": "2020-01-10T00:00:00+00:00",
+            "updated": "2020-01-10T00:00:00+00:00",
+        },
+        {
+            "id": f"tag:testserver,2026-11-24:stance-intention-{statement.pk}",
+            "title": "Canada in Iraq: stance Withdrawing",
+            "summary": "Before: none recorded. Now: Withdrawing. Source: Third "
+            "report — Test Wire, 2020-01-08. “We are leaving.”",
+            "link": f"http://testserver/feeds/status.atom"
+            f"#stance-intention-{statement.pk}",
+            # The date it was said, not the date it was reported.
+            "published": "2020-01-06T00:00:00+00:00",
+            "updated": "2020-01-06T00:00:00+00:00",
+        },
+        {
+            "id": f"tag:testserver,2026-11-24:troops-troopcount-{first.pk}",
+            "title": "Canada in Iraq: troops ~500",
+            "summary": "Before: none recorded. Now: ~500. Source: First report — "
+            "Test Wire, 2020-01-08. “some 500 troops”",
+            "link": "https://news.example/first",
+            "published": "2020-01-03T00:00:00+00:00",
+            "updated": "2020-01-03T00:00:00+00:00",
+        },
+    ]
+    assert feed.findtext(f"{ATOM}updated") == "2020-01-10T00:00:00+00:00"
+
+
+def test_a_repeat_figure_is_not_an_entry(client: Client) -> None:
+    canada = NationFactory(code="CAN", name="Canada")
+    TroopCountFactory(nation=canada, troops=500, counted_on=JAN[3])
+    TroopCountFactory(nation=canada, troops=500, counted_on=JAN[6])
+
+    assert [entry["title"] for entry in entries(client)] == [
+        "Canada in Iraq: troops ~500"
+    ]
+
+
+def test_a_full_feed_of_both_kinds_is_well_formed_atom(client: Client) -> None:
+    for day in range(1, 31):
+        nation = NationFactory(name=f"Nation <{day}> & “co”")
+        TroopCountFactory(nation=nation, counted_on=JAN[day], excerpt="a < b & c")
+        IntentionFactory(nation=nation, reported_on=JAN[day], quote="]]> 'x' \"y\"")
+
+    feed = read_feed(client)  # parses, or fails
+
+    found = feed.findall(f"{ATOM}entry")
+    assert len(found) == 50  # the feed's limit
+    for entry in found:
+        for element in ("id", "title", "summary", "published", "updated"):
+            assert entry.findtext(f"{ATOM}{element}"), element
+        assert entry.find(f"{ATOM}link").get("href")
+    assert "Nation <30> & “co”" in found[0].findtext(f"{ATOM}title")
 
 
 def test_control_characters_already_stored_do_not_break_the_feed(

@@ -67,12 +67,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalnation',
             name='code',
-            field=models.CharField(db_index=True, help_text='ISO 3166-1 alpha-3 code for a state (USA, IRQ); an upper-case acronym for an alliance (NATO). Used in URLs, the API and fixtures.', max_length=8, validators=[django.core.validators.RegexValidator('\\A[A-Z]{2,8}\\Z', 'Nation codes are 2 to 8 upper-case letters (USA, NATO).'), deployments.models.text.validate_text]),
+            field=models.CharField(db_index=True, help_text='ISO 3166-1 alpha-3 code for a state (USA, IRQ); an upper-case acronym for an alliance (NATO). Used in URLs, the API and fixtures.', max_length=8, validators=[django.core.validators.RegexValidator('\\A[A-Z]{2,8}\\Z', 'Nation codes are 2 to 8 upper-case letters: ISO 3166-1 alpha-3 for a state (USA), an acronym for an alliance (NATO).'), deployments.models.text.validate_text]),
         ),
         migrations.AlterField(
             model_name='nation',
             name='code',
-            field=models.CharField(help_text='ISO 3166-1 alpha-3 code for a state (USA, IRQ); an upper-case acronym for an alliance (NATO). Used in URLs, the API and fixtures.', max_length=8, unique=True, validators=[django.core.validators.RegexValidator('\\A[A-Z]{2,8}\\Z', 'Nation codes are 2 to 8 upper-case letters (USA, NATO).'), deployments.models.text.validate_text]),
+            field=models.CharField(help_text='ISO 3166-1 alpha-3 code for a state (USA, IRQ); an upper-case acronym for an alliance (NATO). Used in URLs, the API and fixtures.', max_length=8, unique=True, validators=[django.core.validators.RegexValidator('\\A[A-Z]{2,8}\\Z', 'Nation codes are 2 to 8 upper-case letters: ISO 3166-1 alpha-3 for a state (USA), an acronym for an alliance (NATO).'), deployments.models.text.validate_text]),
         ),
         migrations.AddConstraint(
             model_name='change',

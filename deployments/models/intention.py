@@ -242,6 +242,14 @@ class Intention(DeployedRecord):
                 F("id").desc(),
                 name="intention_said_idx",
             ),
+            # status_changes(): every statement in "latest" order, for the
+            # newest few.
+            models.Index(
+                Coalesce("stated_on", "reported_on").desc(),
+                F("reported_on").desc(),
+                F("id").desc(),
+                name="intention_said_newest_idx",
+            ),
             # The API list and the admin: every statement, newest report first.
             models.Index(fields=["-reported_on", "-id"], name="intention_newest_idx"),
         ]
