@@ -23,8 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-from tests import servers
-from tests.servers import PROJECT, gunicorn, production_env
+from benchmarks import servers
+from benchmarks.servers import PROJECT, gunicorn, production_env
 
 SIZES = {
     "tiny": (3, 30),

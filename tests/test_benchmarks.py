@@ -18,9 +18,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from benchmarks.measure import measure_all
+from benchmarks.servers import PROJECT
 from deployments.models import Intention, TroopCount
 from deployments.synthetic import Plan, generate, remove_synthetic_data
-from tests.servers import PROJECT
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,10 @@
-"""Real servers for tests that must cross a process boundary: gunicorn running
+"""Real servers for whatever must cross a process boundary: gunicorn running
 this project, throwaway PostgreSQL and Redis servers that a test may stop, and
 a client that keeps requesting while it does.
+
+The benchmarks and the system tests (tests/system/) both use these; they live
+here, beside the benchmarks, so that the tests import the benchmarks and never
+the other way round (tests/test_layout.py checks it).
 
 Nothing here waits a fixed time for something to happen: each wait is for
 the event itself (a port open, an answer, so many answers), with a deadline
