@@ -6,9 +6,9 @@ gunicorn beside a bare WSGI reference.
     python -m benchmarks.run --sizes tiny --databases sqlite --no-throughput
 
 Databases are made for the run (an SQLite file in /tmp, a PostgreSQL database
-``bench_<size>``) and filled by ``generate_synthetic_data``; --reuse keeps
-ones already filled. Results: benchmarks/results/latest.json and latest.md
-(or --output).
+``bench_<size>``; BENCH_DATABASE renames them, e.g. ``mine_{size}``) and
+filled by ``generate_synthetic_data``; --reuse keeps ones already filled.
+Results: benchmarks/results/latest.json and latest.md (or --output).
 """
 
 from __future__ import annotations
@@ -33,13 +33,20 @@ SIZES = {
 }
 HOSTS = 3
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+# Each run drops and recreates its databases: runs that share a PostgreSQL
+# server or /tmp (several checkouts, CI beside a person) need names of their own.
+DATABASE_NAME = os.environ.get("BENCH_DATABASE", "bench_{size}")
 RESULTS = PROJECT / "benchmarks" / "results"
+
+
+def database_name(size: str) -> str:
+    return DATABASE_NAME.format(size=size)
 
 
 def database_url(database: str, size: str) -> str:
     if database == "sqlite":
-        return f"sqlite:////tmp/tracker-bench-{size}.sqlite3"
-    return f"{POSTGRES}/bench_{size}"
+        return f"sqlite:////tmp/tracker-{database_name(size).replace('_', '-')}.sqlite3"
+    return f"{POSTGRES}/{database_name(size)}"
 
 
 def environment(url: str) -> dict[str, str]:
@@ -76,7 +83,7 @@ def prepare(database: str, size: str, reuse: bool) -> float | None:
     if database == "sqlite":
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     else:
-        name = f"bench_{size}"
+        name = database_name(size)
         psql = ["psql", POSTGRES + "/postgres", "-q", "-c"]
         subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name}"], check=True)
         subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True)
