@@ -15,19 +15,42 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import django
 import psycopg
 
-# Django is set up only to read the status SQL from its one home; requests
-# never go through it.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-django.setup()
-
-from deployments.models import Intention, TroopCount  # noqa: E402
-from deployments.status import _latest_per_pair_sql  # noqa: E402
-
-LATEST_COUNTS, _ = _latest_per_pair_sql(TroopCount, None)
-LATEST_STATEMENTS, _ = _latest_per_pair_sql(Intention, None)
+# The id of the latest row of each (nation, host) pair, as the app chooses it
+# (deployments.status): the pairs are walked through the index one at a time
+# rather than grouping the whole table, then each pair's latest row is one
+# index lookup. The app's own SQL is private to it and may change; this copy
+# is the reference's, and tests/test_reference_wsgi.py checks that it still
+# picks the rows the app serves.
+_LATEST_PER_PAIR = """
+WITH RECURSIVE pairs (nation_id, host_id) AS (
+    (SELECT nation_id, host_id FROM {table} ORDER BY nation_id, host_id LIMIT 1)
+    UNION ALL
+    SELECT following.nation_id, following.host_id
+    FROM pairs, LATERAL (
+        SELECT nation_id, host_id FROM {table}
+        WHERE (nation_id, host_id) > (pairs.nation_id, pairs.host_id)
+        ORDER BY nation_id, host_id LIMIT 1
+    ) AS following
+)
+SELECT (
+    SELECT id FROM {table}
+    WHERE nation_id = pairs.nation_id AND host_id = pairs.host_id {condition}
+    ORDER BY {latest_first} LIMIT 1
+) FROM pairs
+"""
+LATEST_COUNTS = _LATEST_PER_PAIR.format(
+    table="deployments_troopcount",
+    condition="",
+    latest_first="counted_on DESC, id DESC",
+)
+# Newest by the date said, else the date reported; retracted ones never count.
+LATEST_STATEMENTS = _LATEST_PER_PAIR.format(
+    table="deployments_intention",
+    condition="AND standing <> 'retracted'",
+    latest_first="COALESCE(stated_on, reported_on) DESC, reported_on DESC, id DESC",
+)
 COUNTS = (
     "SELECT c.nation_id, c.host_id, n.code, n.name, h.code, h.name, c.troops, "
     "c.precision, c.counted_on, s.id, s.title "
