@@ -118,6 +118,16 @@ def wait_for_answer(url: str, process: subprocess.Popen, log: Path) -> None:
 def gunicorn(env: dict[str, str], app: str | None = None) -> Iterator[str]:
     """Serve the project (or another WSGI ``app``, under the same settings) with
     gunicorn.conf.py on a free port; yield its URL."""
+    with gunicorn_process(env, app) as (url, _):
+        yield url
+
+
+@contextmanager
+def gunicorn_process(
+    env: dict[str, str], app: str | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As ``gunicorn``, yielding the master process too, for whoever looks at
+    its workers (they are its children)."""
     port = free_port()
     # Logs go to a file: a pipe nobody reads fills up and stalls the server.
     with tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log") as log:
@@ -138,7 +148,7 @@ def gunicorn(env: dict[str, str], app: str | None = None) -> Iterator[str]:
         try:
             url = f"http://127.0.0.1:{port}"
             wait_for_answer(url, process, Path(log.name))
-            yield url
+            yield url, process
         finally:
             process.terminate()
             try:
