@@ -19,7 +19,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tests.servers import ThrowawayPostgres, gunicorn, manage, production_env, request
+from benchmarks.servers import (
+    ThrowawayPostgres,
+    gunicorn,
+    manage,
+    production_env,
+    request,
+)
 
 READS = [
     "/api/status/",

@@ -15,21 +15,34 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import django
 import psycopg
 
-# Django is set up only to read the status SQL from its one home; requests
-# never go through it.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-django.setup()
-
-from deployments.models import Intention, TroopCount  # noqa: E402
-from deployments.status import _latest_per_pair_sql  # noqa: E402
-
-LATEST_COUNTS, _ = _latest_per_pair_sql(TroopCount, None)
-LATEST_STATEMENTS, _ = _latest_per_pair_sql(Intention, None)
+# The id of the latest row of each deployment, as the app chooses it
+# (Deployment.objects.with_status): one correlated subquery per deployment
+# that reads the first entry of the deployment's "latest first" index. The
+# app builds its SQL with the ORM; this copy is the reference's, and
+# tests/test_reference_wsgi.py checks that it still picks the rows the app
+# serves.
+_LATEST_PER_DEPLOYMENT = """
+SELECT (
+    SELECT id FROM {table} r
+    WHERE r.deployment_id = d.id {condition}
+    ORDER BY {latest_first} LIMIT 1
+) FROM deployments_deployment d
+"""
+LATEST_COUNTS = _LATEST_PER_DEPLOYMENT.format(
+    table="deployments_troopcount",
+    condition="",
+    latest_first="counted_on DESC, id DESC",
+)
+# Newest by the date said, else the date reported; retracted ones never count.
+LATEST_STATEMENTS = _LATEST_PER_DEPLOYMENT.format(
+    table="deployments_intention",
+    condition="AND standing <> 'retracted'",
+    latest_first="COALESCE(stated_on, reported_on) DESC, reported_on DESC, id DESC",
+)
 COUNTS = (
-    "SELECT c.nation_id, c.host_id, n.code, n.name, h.code, h.name, c.troops, "
+    "SELECT c.deployment_id, n.code, n.name, h.code, h.name, c.troops, "
     "c.precision, c.counted_on, s.id, s.title "
     "FROM deployments_troopcount c "
     "JOIN deployments_nation n ON n.id = c.nation_id "
@@ -38,7 +51,7 @@ COUNTS = (
     f"WHERE c.id IN ({LATEST_COUNTS})"
 )
 STATEMENTS = (
-    "SELECT i.nation_id, i.host_id, n.code, n.name, h.code, h.name, i.stance, "
+    "SELECT i.deployment_id, n.code, n.name, h.code, h.name, i.stance, "
     "i.temporary, d.code, i.speaker, i.stated_on, i.reported_on, i.quote, s.id "
     "FROM deployments_intention i "
     "JOIN deployments_nation n ON n.id = i.nation_id "
@@ -62,39 +75,41 @@ def connection() -> psycopg.Connection:
 
 
 def status_rows() -> list[dict[str, Any]]:
-    rows: dict[tuple[int, int], dict[str, Any]] = {}
+    rows: dict[int, dict[str, Any]] = {}
     with connection().cursor() as cursor:
         for record in cursor.execute(COUNTS):
-            rows[record[0], record[1]] = {
-                "nation": record[2],
-                "nation_name": record[3],
-                "host": record[4],
-                "host_name": record[5],
-                "troops": record[6],
-                "troops_precision": record[7],
-                "troops_as_of": record[8].isoformat(),
-                "troops_source": record[9],
-                "troops_source_title": record[10],
+            rows[record[0]] = {
+                "deployment": record[0],
+                "nation": record[1],
+                "nation_name": record[2],
+                "host": record[3],
+                "host_name": record[4],
+                "troops": record[5],
+                "troops_precision": record[6],
+                "troops_as_of": record[7].isoformat(),
+                "troops_source": record[8],
+                "troops_source_title": record[9],
             }
         for record in cursor.execute(STATEMENTS):
             row = rows.setdefault(
-                (record[0], record[1]),
+                record[0],
                 {
-                    "nation": record[2],
-                    "nation_name": record[3],
-                    "host": record[4],
-                    "host_name": record[5],
+                    "deployment": record[0],
+                    "nation": record[1],
+                    "nation_name": record[2],
+                    "host": record[3],
+                    "host_name": record[4],
                 },
             )
             row |= {
-                "stance": record[6],
-                "temporary": record[7],
-                "destination": record[8],
-                "stated_by": record[9],
-                "stated_on": record[10].isoformat() if record[10] else None,
-                "reported_on": record[11].isoformat(),
-                "quote": record[12],
-                "intention_source": record[13],
+                "stance": record[5],
+                "temporary": record[6],
+                "destination": record[7],
+                "stated_by": record[8],
+                "stated_on": record[9].isoformat() if record[9] else None,
+                "reported_on": record[10].isoformat(),
+                "quote": record[11],
+                "intention_source": record[12],
             }
     return sorted(rows.values(), key=lambda row: (row["nation_name"], row["host_name"]))
 

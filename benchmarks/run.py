@@ -1,14 +1,15 @@
 """The benchmark suite: latency and query counts of the read paths at several
-data sizes, on SQLite and PostgreSQL, and /api/status/ throughput under
-gunicorn beside a bare WSGI reference.
+data sizes, on SQLite and PostgreSQL, gunicorn workers' memory at each, and
+/api/status/ throughput under gunicorn beside a bare WSGI reference.
 
     python -m benchmarks.run                          # small and large, both databases
     python -m benchmarks.run --sizes tiny --databases sqlite --no-throughput
+    python -m benchmarks.run --no-latency --no-throughput  # workers' memory only
 
 Databases are made for the run (an SQLite file in /tmp, a PostgreSQL database
-``bench_<size>``) and filled by ``generate_synthetic_data``; --reuse keeps
-ones already filled. Results: benchmarks/results/latest.json and latest.md
-(or --output).
+``bench_<size>``; BENCH_DATABASE renames them, e.g. ``mine_{size}``) and
+filled by ``generate_synthetic_data``; --reuse keeps ones already filled.
+Results: benchmarks/results/latest.json and latest.md (or --output).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ import sys
 import time
 from pathlib import Path
 
-from tests import servers
-from tests.servers import PROJECT, gunicorn, production_env
+from benchmarks import servers
+from benchmarks.memory import measure_memory
+from benchmarks.servers import PROJECT, gunicorn, production_env
 
 SIZES = {
     "tiny": (3, 30),
@@ -33,13 +35,20 @@ SIZES = {
 }
 HOSTS = 3
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+# Each run drops and recreates its databases: runs that share a PostgreSQL
+# server or /tmp (several checkouts, CI beside a person) need names of their own.
+DATABASE_NAME = os.environ.get("BENCH_DATABASE", "bench_{size}")
 RESULTS = PROJECT / "benchmarks" / "results"
+
+
+def database_name(size: str) -> str:
+    return DATABASE_NAME.format(size=size)
 
 
 def database_url(database: str, size: str) -> str:
     if database == "sqlite":
-        return f"sqlite:////tmp/tracker-bench-{size}.sqlite3"
-    return f"{POSTGRES}/bench_{size}"
+        return f"sqlite:////tmp/tracker-{database_name(size).replace('_', '-')}.sqlite3"
+    return f"{POSTGRES}/{database_name(size)}"
 
 
 def environment(url: str) -> dict[str, str]:
@@ -76,7 +85,7 @@ def prepare(database: str, size: str, reuse: bool) -> float | None:
     if database == "sqlite":
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     else:
-        name = f"bench_{size}"
+        name = database_name(size)
         psql = ["psql", POSTGRES + "/postgres", "-q", "-c"]
         subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name}"], check=True)
         subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True)
@@ -128,6 +137,12 @@ def measure(database: str, size: str, runs: int) -> list[dict[str, object]]:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def memory(database: str, size: str) -> dict[str, object]:
+    """Each gunicorn worker's RSS after warm-up and after distinct reads."""
+    env = environment(database_url(database, size))
+    return {"database": database, "size": size, **measure_memory(env)}
+
+
 def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
@@ -174,17 +189,42 @@ def throughput(size: str, seconds: int, connections: int) -> dict[str, object]:
     }
 
 
+def mebibytes(kibibytes: int) -> float:
+    return round(kibibytes / 1024, 1)
+
+
 def markdown(results: dict[str, object]) -> str:
-    lines = [
-        "| database | size | path | status | queries | median ms | p95 ms |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
+    lines = []
+    if results["latency"]:
+        lines += [
+            "| database | size | path | status | queries | median ms | p95 ms |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
     for run in results["latency"]:
         for row in run["measurements"]:
             lines.append(
                 f"| {run['database']} | {run['size']} | {row['name']} | "
                 f"{row['status']} | {row['queries']} | {row['median_ms']} | "
                 f"{row['p95_ms']} |"
+            )
+    if results.get("memory"):
+        lines += [
+            "",
+            "| gunicorn worker memory | worker | RSS MiB after warm-up | "
+            "RSS MiB after distinct reads |",
+            "| --- | --- | --- | --- |",
+        ]
+        for run in results["memory"]:
+            where = f"{run['database']} {run['size']}"
+            for worker in run["workers"]:
+                lines.append(
+                    f"| {where} | {worker['worker']} | "
+                    f"{mebibytes(worker['rss_kib_after_warmup'])} | "
+                    f"{mebibytes(worker['rss_kib_after_reads'])} |"
+                )
+            lines.append(
+                f"| {where} | max | {mebibytes(run['max_rss_kib_after_warmup'])} | "
+                f"{mebibytes(run['max_rss_kib_after_reads'])} |"
             )
     if results.get("generation"):
         lines += ["", "| generation | seconds |", "| --- | --- |"]
@@ -204,7 +244,8 @@ def markdown(results: dict[str, object]) -> str:
             f"{t['reference']['non_2xx']} |",
             f"| ratio (no cache) | {t['ratio']} ({t['ratio_uncached']}) | |",
         ]
-    return "\n".join(lines) + "\n"
+    # A section skipped with --no-latency leaves a blank line first.
+    return "\n".join(lines).lstrip("\n") + "\n"
 
 
 def main() -> None:
@@ -213,6 +254,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="small,large")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--no-latency", action="store_true")
+    parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--throughput-size", default="large")
     parser.add_argument("--throughput-seconds", type=int, default=10)
@@ -222,19 +265,22 @@ def main() -> None:
     )
     arguments = parser.parse_args()
 
-    results: dict[str, object] = {"latency": [], "generation": {}}
+    results: dict[str, object] = {"latency": [], "memory": [], "generation": {}}
     for database in arguments.databases.split(","):
         for size in arguments.sizes.split(","):
             generated = prepare(database, size, arguments.reuse)
             if generated is not None:
                 results["generation"][f"{database} {size}"] = generated
-            results["latency"].append(
-                {
-                    "database": database,
-                    "size": size,
-                    "measurements": measure(database, size, arguments.runs),
-                }
-            )
+            if not arguments.no_latency:
+                results["latency"].append(
+                    {
+                        "database": database,
+                        "size": size,
+                        "measurements": measure(database, size, arguments.runs),
+                    }
+                )
+            if not arguments.no_memory:
+                results["memory"].append(memory(database, size))
             print(f"measured {database} {size}", file=sys.stderr)
     if not arguments.no_throughput and "postgres" in arguments.databases:
         if shutil.which("wrk") is None:

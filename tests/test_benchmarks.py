@@ -6,21 +6,12 @@ machine (docs/performance.md).
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from benchmarks.measure import measure_all
 from deployments.models import Intention, TroopCount
 from deployments.synthetic import Plan, generate, remove_synthetic_data
-from tests.servers import PROJECT
 
 pytestmark = pytest.mark.django_db
 
@@ -64,43 +55,3 @@ def test_synthetic_data_is_deterministic_and_refuses_a_second_run() -> None:
     assert Intention.objects.filter(standing="retracted").count() == retracted
     for record in [*TroopCount.objects.all()[:5], *Intention.objects.all()[:5]]:
         record.full_clean()
-
-
-def test_the_benchmark_command_runs_end_to_end(tmp_path: Path) -> None:
-    """``python -m benchmarks.run`` at the tiny size, against this run's
-    database kind; on PostgreSQL with the throughput run beside the bare WSGI
-    reference. It writes its results where it is told, not over the record."""
-    postgres = connection.vendor == "postgresql"
-    command = [
-        sys.executable,
-        "-m",
-        "benchmarks.run",
-        f"--databases={'postgres' if postgres else 'sqlite'}",
-        "--sizes=tiny",
-        "--runs=1",
-        f"--output={tmp_path}",
-    ]
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    throughput = postgres and shutil.which("wrk") is not None
-    if postgres:
-        if not throughput and os.environ.get("CI"):
-            pytest.fail("wrk is missing: .ci/run installs it (apt-get install wrk)")
-        env["BENCH_POSTGRES"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        command += [
-            "--throughput-size=tiny",
-            "--throughput-seconds=1",
-            "--connections=4",
-        ]
-    if not throughput:
-        command.append("--no-throughput")
-    subprocess.run(command, cwd=PROJECT, env=env, check=True, timeout=600)
-
-    results = json.loads((tmp_path / "latest.json").read_text())
-    [run] = results["latency"]
-    assert {row["status"] for row in run["measurements"]} == {200}
-    assert "| api status |" in (tmp_path / "latest.md").read_text()
-    if throughput:
-        assert "throughput_error" not in results
-        for server in ("tracker", "tracker_uncached", "reference"):
-            assert results["throughput"][server]["non_2xx"] == 0
-            assert results["throughput"][server]["requests_per_second"] > 0

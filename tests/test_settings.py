@@ -2,48 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from tracker.settings import cache_from_url, envbool, envint, envlist
-
-PROJECT = Path(__file__).resolve().parents[1]
-
-
-def load_settings(**environment: str) -> subprocess.CompletedProcess[str]:
-    """Import the settings in a fresh interpreter with exactly this environment."""
-    env = {"PATH": os.environ["PATH"], **environment}
-    return subprocess.run(
-        [sys.executable, "-c", "import tracker.settings as s; print(s.DEBUG)"],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def test_production_mode_requires_a_secret_key() -> None:
-    result = load_settings()
-    assert result.returncode != 0
-    assert "SECRET_KEY is required" in result.stderr
-
-
-def test_debug_mode_runs_without_a_secret_key() -> None:
-    result = load_settings(DEBUG="true")
-    assert (result.returncode, result.stdout.strip()) == (0, "True"), result.stderr
-
-
-def test_debug_is_off_unless_asked_for() -> None:
-    result = load_settings(SECRET_KEY="x" * 50)
-    assert result.stdout.strip() == "False", result.stderr
 
 
 @pytest.mark.parametrize(
@@ -101,32 +66,6 @@ def test_unknown_cache_url_is_refused() -> None:
         cache_from_url("memcached://127.0.0.1")
 
 
-def test_logs_are_json_lines_in_production() -> None:
-    script = (
-        "import django, logging; django.setup(); "
-        "logging.getLogger('deployments').warning('figure changed')"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT,
-        env={
-            "PATH": os.environ["PATH"],
-            "SECRET_KEY": "x" * 50,
-            "DJANGO_SETTINGS_MODULE": "tracker.settings",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    # Every line is JSON (libraries log at start-up too); ours is among them.
-    lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert {
-        "level": "WARNING",
-        "name": "deployments",
-        "message": "figure changed",
-    }.items() <= lines[-1].items()
-
-
 def test_redis_cache_url_gives_a_working_shared_cache() -> None:
     from django.core.cache.backends.redis import RedisCache
 
@@ -135,10 +74,3 @@ def test_redis_cache_url_gives_a_working_shared_cache() -> None:
     cache.set("figure", {"USA": 5200}, timeout=10)
     assert cache.get("figure") == {"USA": 5200}
     cache.delete("figure")
-
-
-@pytest.mark.parametrize("value", ["*", "10.0.0.1,proxy.internal"])
-def test_forwarded_allow_ips_must_name_the_proxies(value: str) -> None:
-    result = load_settings(SECRET_KEY="x" * 50, FORWARDED_ALLOW_IPS=value)
-    assert result.returncode != 0
-    assert "ImproperlyConfigured: FORWARDED_ALLOW_IPS must" in result.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.cache.backends.redis import RedisCache
 
-from tests.servers import (
+from benchmarks.servers import (
     GUNICORN,
     PROJECT,
     free_port,

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.servers import (
+from benchmarks.servers import (
     SteadyClient,
     ThrowawayPostgres,
     gunicorn,

@@ -16,9 +16,9 @@ from django.contrib.auth.models import User
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
+from benchmarks.servers import request
 from deployments.models import Intention
 from tests.factories import IntentionFactory
-from tests.servers import request
 
 WRITERS = 8
 

@@ -1,6 +1,10 @@
-"""Real servers for tests that must cross a process boundary: gunicorn running
+"""Real servers for whatever must cross a process boundary: gunicorn running
 this project, throwaway PostgreSQL and Redis servers that a test may stop, and
 a client that keeps requesting while it does.
+
+The benchmarks and the system tests (tests/system/) both use these; they live
+here, beside the benchmarks, so that the tests import the benchmarks and never
+the other way round (tests/test_layout.py checks it).
 
 Nothing here waits a fixed time for something to happen: each wait is for
 the event itself (a port open, an answer, so many answers), with a deadline
@@ -114,6 +118,16 @@ def wait_for_answer(url: str, process: subprocess.Popen, log: Path) -> None:
 def gunicorn(env: dict[str, str], app: str | None = None) -> Iterator[str]:
     """Serve the project (or another WSGI ``app``, under the same settings) with
     gunicorn.conf.py on a free port; yield its URL."""
+    with gunicorn_process(env, app) as (url, _):
+        yield url
+
+
+@contextmanager
+def gunicorn_process(
+    env: dict[str, str], app: str | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As ``gunicorn``, yielding the master process too, for whoever looks at
+    its workers (they are its children)."""
     port = free_port()
     # Logs go to a file: a pipe nobody reads fills up and stalls the server.
     with tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log") as log:
@@ -134,7 +148,7 @@ def gunicorn(env: dict[str, str], app: str | None = None) -> Iterator[str]:
         try:
             url = f"http://127.0.0.1:{port}"
             wait_for_answer(url, process, Path(log.name))
-            yield url
+            yield url, process
         finally:
             process.terminate()
             try:

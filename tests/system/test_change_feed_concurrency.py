@@ -22,8 +22,8 @@ import pytest
 from django.db import connection, connections, transaction
 from rest_framework.throttling import SimpleRateThrottle
 
+from benchmarks.servers import request
 from deployments.models import Change, Source
-from tests.servers import request
 
 LONG_ROWS = 500
 LONG_SECONDS = 10
