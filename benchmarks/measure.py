@@ -49,6 +49,7 @@ def targets() -> list[tuple[str, str, bool]]:
         ),
         ("status page", "/", False),
         ("nation page", f"/nations/{code}/", False),
+        ("status feed", "/feeds/status.atom", False),
         ("admin nations", "/admin/deployments/nation/", True),
         ("admin troop counts", "/admin/deployments/troopcount/", True),
         ("admin intentions", "/admin/deployments/intention/", True),
@@ -64,6 +65,7 @@ UNCACHED = {
     "api intentions, 100 rows, filtered",
     "status page",
     "nation page",
+    "status feed",
 }
 
 

@@ -63,7 +63,15 @@ from schemathesis.openapi.checks import UseAfterFree
 
 from deployments.api.history import encode_cursor
 from deployments.caching import forget_all
-from deployments.models import Intention, Nation, Precision, Source, Stance, TroopCount
+from deployments.models import (
+    Deployment,
+    Intention,
+    Nation,
+    Precision,
+    Source,
+    Stance,
+    TroopCount,
+)
 from deployments.models.text import text_pattern, validate_text
 from tests.factories import (
     IntentionFactory,
@@ -169,7 +177,7 @@ def _text_fields() -> dict[str, bool]:
     whether it must hold something."""
     return {
         field.name: not field.blank
-        for model in (Nation, Source, TroopCount, Intention)
+        for model in (Nation, Source, Deployment, TroopCount, Intention)
         for field in model._meta.get_fields()
         if validate_text in getattr(field, "validators", [])
     }
