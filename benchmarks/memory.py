@@ -1,12 +1,12 @@
 """Resident memory of gunicorn's workers serving /api/status/.
 
-Each worker keeps derived values (status rows) in memory, one entry per
-distinct query, besides whatever Django and the database driver hold: the
-worker's RSS after a warm-up, and again after reads of many distinct query
-strings, shows what a worker costs and how far those entries let it grow.
-DERIVED_CACHE_ENTRIES bounds the entries per worker, and there are more reads
-than its default allows, so the second figure is that of a full cache.
-Used by ``benchmarks/run.py`` at each database and size.
+Derived values (status rows) are kept in the cache named by ``CACHE_URL``:
+with Redis, as in production and in ``benchmarks/run.py``, they live outside
+the workers, and a worker holds only what one request needs besides Django
+and the database driver. The worker's RSS after a warm-up, and again after
+reads of many distinct query strings (each a cache entry of its own), shows
+what a worker costs and whether reads make it grow. Used by
+``benchmarks/run.py`` at each database and size.
 
 RSS is VmRSS from /proc/<pid>/status of each worker (the gunicorn master's
 children), so this runs on Linux only.
@@ -111,11 +111,8 @@ def measure_memory(env: dict[str, str]) -> dict[str, object]:
         "warmup_requests": WARMUP_REQUESTS,
         "distinct_reads": DISTINCT_READS,
         "non_200": sum(status != 200 for status in statuses),
-        # tracker/settings.py reads it; recorded as the throughput run records
-        # its threads.
-        "derived_cache_entries": env.get(
-            "DERIVED_CACHE_ENTRIES", "32 (tracker/settings.py default)"
-        ),
+        # Where the derived values were kept: in each worker or shared.
+        "cache": env.get("CACHE_URL", "locmem://").split(":")[0],
         "workers": workers,
         "max_rss_kib_after_warmup": max(after_warmup.values()),
         "max_rss_kib_after_reads": max(after_reads.values()),

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from benchmarks import servers
 from benchmarks.memory import measure_memory
-from benchmarks.servers import PROJECT, gunicorn, production_env
+from benchmarks.servers import PROJECT, ThrowawayRedis, gunicorn, production_env
 
 SIZES = {
     "tiny": (3, 30),
@@ -51,9 +51,15 @@ def database_url(database: str, size: str) -> str:
     return f"{POSTGRES}/{database_name(size)}"
 
 
+# The shared cache the servers use, as in production: a Redis of the run's
+# own (set in main()), so that derived values are kept once for every worker.
+CACHE: dict[str, str] = {"CACHE_URL": "locmem://"}
+
+
 def environment(url: str) -> dict[str, str]:
     return production_env(
         url,
+        **CACHE,
         API_THROTTLE_ANON="100000000/minute",
         API_THROTTLE_USER="100000000/minute",
         LOG_LEVEL="ERROR",
@@ -266,6 +272,25 @@ def main() -> None:
     arguments = parser.parse_args()
 
     results: dict[str, object] = {"latency": [], "memory": [], "generation": {}}
+    cache = ThrowawayRedis()
+    if shutil.which("redis-server"):
+        cache.start()
+        CACHE["CACHE_URL"] = cache.url
+    else:
+        print("redis-server is not installed: each worker caches on its own")
+    results["cache"] = CACHE["CACHE_URL"].split(":")[0]
+    try:
+        run_all(arguments, results)
+    finally:
+        cache.kill()
+    arguments.output.mkdir(parents=True, exist_ok=True)
+    (arguments.output / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = markdown(results)
+    (arguments.output / "latest.md").write_text(table)
+    print(table)
+
+
+def run_all(arguments: argparse.Namespace, results: dict[str, object]) -> None:
     for database in arguments.databases.split(","):
         for size in arguments.sizes.split(","):
             generated = prepare(database, size, arguments.reuse)
@@ -294,11 +319,6 @@ def main() -> None:
                 )
             except subprocess.CalledProcessError as error:
                 results["throughput_error"] = str(error)
-    arguments.output.mkdir(parents=True, exist_ok=True)
-    (arguments.output / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
-    table = markdown(results)
-    (arguments.output / "latest.md").write_text(table)
-    print(table)
 
 
 if __name__ == "__main__":

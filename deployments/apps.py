@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import pre_save
 from simple_history.signals import post_create_historical_record
 
 
@@ -28,10 +28,9 @@ class DeploymentsConfig(AppConfig):
                 record_saving, sender=model, dispatch_uid=f"{model}-deployment"
             )
 
-        # Any change to the tracked data makes cached derivations stale.
+        # The data revision that files cached derivations is moved by
+        # database triggers (migration 0017), not here: they see every write.
         for model in (Nation, Source, Deployment, TroopCount, Intention):
-            post_save.connect(data_changed, sender=model, dispatch_uid=f"{model}-s")
-            post_delete.connect(data_changed, sender=model, dispatch_uid=f"{model}-d")
             # Every history entry is also filed in the change feed, in the
             # same transaction as the write (VersionedModel.save is atomic).
             post_create_historical_record.connect(
@@ -43,12 +42,6 @@ class DeploymentsConfig(AppConfig):
 
 def record_saving(sender: type, instance: Any, using: str, **kwargs: Any) -> None:
     instance.resolve_deployment(using)
-
-
-def data_changed(sender: type, using: str = "default", **kwargs: Any) -> None:
-    from deployments.models.revision import note_change
-
-    note_change(using)
 
 
 def history_written(

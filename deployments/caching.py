@@ -1,41 +1,50 @@
 """Derived values kept for reuse, filed under the data's revision.
 
 The status and the lengths of long lists are costly to derive and change only
-when the data does. ``remember`` keeps them in this process's memory under
-the current ``DataRevision``: a committed change, made by any worker, moves
-the revision and so makes every older entry unreachable at once.
+when the data does. ``remember`` keeps them in Django's default cache (Redis
+in production, so every worker and machine shares them) under the current
+``DataRevision``, which database triggers move in the same transaction as
+every committed change: a change makes every older entry unreachable at once.
 
-The entries are live objects, not pickled copies: a status of 600 rows takes
-~70 ms to unpickle, as long as deriving it, so a shared cache (Redis) would
-save nothing. Callers must treat what they get as read-only.
+Values are only read from and stored in the cache in autocommit, never
+inside a transaction: a transaction may see its own uncommitted writes (or,
+on PostgreSQL, an older snapshot), which nobody else sees, and a revision
+read there says nothing about them. Inside ``atomic()`` values are derived
+afresh.
 
-``DERIVED_CACHE_SECONDS`` bounds how long an entry lives (and so how long a
-change made behind Django's back, with SQL, can go unseen; see
-``DataRevision``); 0 turns the cache off. ``DERIVED_CACHE_ENTRIES`` bounds how
-many are kept (a full status at 600 rows is ~3 MB).
+``DERIVED_CACHE_SECONDS`` bounds how long an entry lives; 0 turns the cache
+off. If the cache cannot be reached, values are derived as if it were off,
+and it is tried again a little later.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from cachetools import TTLCache
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from deployments.models.revision import DataRevision, has_uncommitted_changes
+from deployments.models.revision import DataRevision
+from tracker.throttling import CACHE_ERRORS, RETRY_SHARED_CACHE_SECONDS
+
+logger = logging.getLogger(__name__)
 
 Value = TypeVar("Value")
 
-_entries: TTLCache[str, Any] | None = None
-_lock = threading.Lock()
+CACHE_ALIAS = "default"
 _MISSING = object()
+_cache_down_until = 0.0
+_lock = threading.Lock()
 
 
 def remember(
@@ -45,43 +54,62 @@ def remember(
     and ``parts`` are equal; one query (the revision) on a hit.
 
     ``parts`` is everything the value depends on besides the data; its
-    ``repr`` must tell different inputs apart.
+    ``repr`` must tell different inputs apart. Callers must treat what they
+    get as read-only.
     """
-    entries = _cache()
-    # A transaction that has written sees data nobody else sees yet.
-    if entries is None or has_uncommitted_changes(using):
+    if not _cache_in_use(using):
         return compute()
     revision = DataRevision.current(using)
+    if revision is None:  # unknown until the next change puts the row back
+        return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"{name}:{using}:{revision}:{digest}"
-    with _lock:
-        value = entries.get(key, _MISSING)
+    key = f"derived:{name}:{using}:{revision}:{digest}"
+    value = _cache_call(lambda cache: cache.get(key, _MISSING), _MISSING)
     if value is not _MISSING:
-        return value  # type: ignore[return-value]
+        return value  # type: ignore[no-any-return]
     value = compute()
+    # compute() ran as statements of their own: a change committed in
+    # between would otherwise be filed under the revision before it.
+    if DataRevision.current(using) == revision:
+        _cache_call(
+            lambda cache: cache.set(key, value, settings.DERIVED_CACHE_SECONDS), None
+        )
+    return value
+
+
+def forget_outage() -> None:
+    """Try the cache again at the next call, even if it just failed (tests)."""
+    global _cache_down_until
     with _lock:
-        entries[key] = value
-    return value  # type: ignore[return-value]
+        _cache_down_until = 0.0
 
 
-def forget_all() -> None:
-    """Drop every entry (tests, and after settings change)."""
-    global _entries
-    with _lock:
-        _entries = None
+def _cache_in_use(using: str) -> bool:
+    return (
+        settings.DERIVED_CACHE_SECONDS > 0
+        and transaction.get_autocommit(using)
+        and time.monotonic() >= _cache_down_until
+    )
 
 
-def _cache() -> TTLCache[str, Any] | None:
-    global _entries
-    if settings.DERIVED_CACHE_SECONDS <= 0:
-        return None
-    with _lock:
-        if _entries is None:
-            _entries = TTLCache(
-                maxsize=settings.DERIVED_CACHE_ENTRIES,
-                ttl=settings.DERIVED_CACHE_SECONDS,
-            )
-        return _entries
+def _cache_call(call: Callable[[Any], Any], otherwise: Any) -> Any:
+    """``call(cache)``, or ``otherwise`` if the cache cannot be reached; then
+    the cache is left alone for a while, so that a dead Redis costs one
+    request its timeout, not every request, and one warning."""
+    global _cache_down_until
+    if time.monotonic() < _cache_down_until:
+        return otherwise
+    try:
+        return call(caches[CACHE_ALIAS])
+    except CACHE_ERRORS as error:
+        with _lock:
+            _cache_down_until = time.monotonic() + RETRY_SHARED_CACHE_SECONDS
+        logger.warning(
+            "cache unavailable, deriving status and counts afresh for %.0f s: %s",
+            RETRY_SHARED_CACHE_SECONDS,
+            error,
+        )
+        return otherwise
 
 
 class CachedCountPaginator(Paginator):

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from deployments.caching import forget_all
+from deployments import caching
 from tracker.throttling import forget_outage
 
 if TYPE_CHECKING:
@@ -25,14 +25,14 @@ def _fast_password_hasher(settings: Settings) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     # API rate limits are counted in the cache (or, while it is down, in each
-    # worker), and derived values are kept per revision, which restarts when a
-    # test empties the tables: each test starts with none of them.
+    # worker), and derived values are kept in it per revision: each test
+    # starts with none of them, and with the cache believed up.
     cache.clear()
-    forget_all()
+    caching.forget_outage()
     forget_outage()
     yield
     cache.clear()
-    forget_all()
+    caching.forget_outage()
     forget_outage()
 
 

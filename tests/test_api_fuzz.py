@@ -62,7 +62,6 @@ from schemathesis.hooks import HookContext
 from schemathesis.openapi.checks import UseAfterFree
 
 from deployments.api.history import encode_cursor
-from deployments.caching import forget_all
 from deployments.models import (
     Deployment,
     Intention,
@@ -278,7 +277,6 @@ def test_api_keeps_its_schema_through_sequences_of_calls(
 
         def teardown(self) -> None:
             transaction.savepoint_rollback(self.savepoint)
-            forget_all()  # derived values cached for the rolled-back data
 
         def before_call(self, case: Case) -> None:
             keep_rules_of_stored_data(case)

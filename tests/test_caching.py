@@ -1,27 +1,51 @@
 """Derived values are reused while the data stays the same, and never after
-it changes: the data revision and what is cached under it."""
+it changes: the data revision, moved by database triggers, and what the
+cache keeps under it.
+
+Most tests commit, as production does (``transaction=True``): the cache is
+only used in autocommit, so inside the test transaction of an ordinary test
+it would never be reached.
+"""
 
 from __future__ import annotations
 
+import datetime
 import io
-from collections.abc import Callable
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from deployments.models import DataRevision, DeletedTroopCount, TroopCount
-from deployments.services import restore_deleted
+from benchmarks.servers import DEADLINE_SECONDS, ThrowawayRedis, wait_until
+from deployments import caching
+from deployments.migrations._revision_triggers import trigger_names
+from deployments.models import (
+    DataRevision,
+    Deployment,
+    Intention,
+    Nation,
+    Source,
+    TroopCount,
+)
 from deployments.status import current_status
 from deployments.synthetic import Plan, generate
 from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
 
-# Committed transactions, as in production: the revision moves on commit.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+TRACKED_MODELS = [Nation, Source, Deployment, TroopCount, Intention]
 
 
 def troops_now(nation: str = "CAN", host: str = "IRQ") -> int | None:
@@ -29,12 +53,28 @@ def troops_now(nation: str = "CAN", host: str = "IRQ") -> int | None:
     return rows[0].troops if rows else None
 
 
-def change_troops_behind_djangos_back(count: TroopCount, troops: int) -> None:
+def troops_served_by_the_api() -> int | None:
+    rows = Client().get("/api/status/?nation=CAN&host=IRQ").json()["results"]
+    return rows[0]["troops"] if rows else None
+
+
+READERS = pytest.mark.parametrize(
+    "troops", [troops_now, troops_served_by_the_api], ids=["rows", "api table"]
+)
+
+
+def update_with_sql(count: TroopCount, troops: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE deployments_troopcount SET troops = %s WHERE id = %s",
             [troops, count.pk],
         )
+
+
+def queries_made(read: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        read()
+    return len(queries)
 
 
 @pytest.fixture
@@ -45,132 +85,263 @@ def canada_in_iraq() -> TroopCount:
 
 
 @pytest.fixture
-def bumps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The revision bumps made, by database alias."""
-    made: list[str] = []
-    bump = DataRevision.bump
+def stored_keys(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The keys the derived-value cache is asked to store."""
+    stored: list[str] = []
+    cache = caches["default"]
+    set_in_cache = cache.set
 
-    def counted(using: str = "default") -> None:
-        made.append(using)
-        bump(using)
+    def recorded(key: str, *args: Any, **kwargs: Any) -> None:
+        if key.startswith("derived:"):
+            stored.append(key)
+        set_in_cache(key, *args, **kwargs)
 
-    monkeypatch.setattr(DataRevision, "bump", counted)
-    return made
-
-
-def test_every_committed_save_and_delete_moves_the_revision_on() -> None:
-    seen = [DataRevision.current()]
-    count = TroopCountFactory()  # a nation, a host, a source and the count
-    seen.append(DataRevision.current())
-    count.troops = 12
-    count.save()
-    seen.append(DataRevision.current())
-    count.delete()
-    seen.append(DataRevision.current())
-    assert seen == sorted(set(seen)), seen  # strictly increasing
+    monkeypatch.setattr(cache, "set", recorded)
+    return stored
 
 
-def test_a_transaction_moves_it_once_and_only_when_it_commits(
-    bumps: list[str],
-) -> None:
+# The revision.
+
+
+@pytest.mark.parametrize("model", TRACKED_MODELS, ids=lambda model: model.__name__)
+def test_every_tracked_table_has_its_revision_triggers(model: type) -> None:
+    # A migration that rebuilds a table on SQLite drops its triggers; it must
+    # install them again (deployments/migrations/_revision_triggers.py).
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass "
+                "AND NOT tgisinternal AND tgenabled = 'O'",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = %s",
+                [table],
+            )
+        installed = {name for (name,) in cursor.fetchall()}
+    assert set(trigger_names(connection.vendor, table)) <= installed
+
+
+@pytest.mark.parametrize("model", TRACKED_MODELS, ids=lambda model: model.__name__)
+def test_a_sql_update_of_any_tracked_table_moves_the_revision(model: type) -> None:
+    TroopCountFactory()
+    IntentionFactory()
+    before = DataRevision.current()
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET id = id")
+    assert DataRevision.current() > before
+
+
+def test_committed_changes_move_the_revision_once_seen_rolled_back_ones_never() -> None:
+    count = TroopCountFactory()
     before = DataRevision.current()
     with transaction.atomic():
-        TroopCountFactory()
-        IntentionFactory()
-        assert DataRevision.current() == before  # nothing visible yet
-    assert bumps == ["default"]
+        TroopCount.objects.filter(pk=count.pk).update(troops=12)
+        NationFactory(code="FRA")
+        if connection.vendor == "postgresql":
+            # Deferred: the number moves at the commit (SQLite's at once).
+            assert DataRevision.current() == before
     after = DataRevision.current()
     assert after > before
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        TroopCountFactory()
+        TroopCount.objects.filter(pk=count.pk).update(troops=999)
+        TroopCount.objects.filter(pk=count.pk).delete()
         raise RuntimeError("rolled back")
-    assert bumps == ["default"]
     assert DataRevision.current() == after
 
 
+def wait_for_the_clock_to_pass(number: int) -> None:
+    """A restore takes far longer than the clock's step (a millisecond on
+    SQLite); a test that restores at once must wait for one."""
+    wait_until(
+        lambda: time.time() * 1_000_000 > number + 1_000,
+        "the clock to pass the revision",
+    )
+
+
 def test_a_number_never_comes_back_after_a_backup_is_restored() -> None:
+    NationFactory(code="CAN")
     backup = DataRevision.current()
     TroopCountFactory()
     live = DataRevision.current()
+    wait_for_the_clock_to_pass(live)
     DataRevision.objects.update(number=backup)  # the backup is restored
-    call_command("mark_data_changed", stdout=io.StringIO())
+    NationFactory(code="FRA")
     # Entries cached at any number up to now describe other data.
     assert DataRevision.current() > live
 
 
-def troops_served_by_the_api() -> int | None:
-    rows = Client().get("/api/status/?nation=CAN&host=IRQ").json()["results"]
-    return rows[0]["troops"] if rows else None
+def test_a_number_never_comes_back_after_the_row_is_removed() -> None:
+    TroopCountFactory()
+    live = DataRevision.current()
+    wait_for_the_clock_to_pass(live)
+    DataRevision.objects.all().delete()
+    assert DataRevision.current() is None
+    NationFactory(code="FRA")  # the next change puts the row back
+    assert DataRevision.current() > live
 
 
-@pytest.mark.parametrize(
-    "troops", [troops_now, troops_served_by_the_api], ids=["rows", "api table"]
+def test_mark_data_changed_moves_the_revision_on() -> None:
+    TroopCountFactory()
+    before = DataRevision.current()
+    output = io.StringIO()
+    call_command("mark_data_changed", stdout=output)
+    assert DataRevision.current() > before
+    assert f"Data revision is now {DataRevision.current()}." in output.getvalue()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite lets one writer at a time hold the whole database anyway",
 )
-def test_status_is_reused_while_nothing_changes(
+def test_an_open_writing_transaction_does_not_hold_up_other_writers(
+    canada_in_iraq: TroopCount,
+) -> None:
+    before = DataRevision.current()
+    committed = threading.Event()
+
+    def write_elsewhere() -> None:
+        try:  # its own thread, so its own connection and transaction
+            NationFactory(code="FRA")
+            committed.set()
+        finally:
+            connections.close_all()
+
+    other_writer = threading.Thread(target=write_elsewhere)
+    with transaction.atomic():
+        TroopCount.objects.filter(pk=canada_in_iraq.pk).update(troops=600)
+        other_writer.start()
+        # Were the revision row locked at the first write, the other writer
+        # would wait for this transaction to end.
+        committed_meanwhile = committed.wait(timeout=DEADLINE_SECONDS)
+        seen_meanwhile = DataRevision.current()
+    other_writer.join(timeout=DEADLINE_SECONDS)
+    assert committed_meanwhile, "the other writer waited for this transaction"
+    assert seen_meanwhile > before  # its commit moved the number
+    assert DataRevision.current() > seen_meanwhile  # and then this one did
+
+
+# What is cached under it.
+
+
+@READERS
+def test_a_repeat_read_with_nothing_changed_costs_one_query(
     troops: Callable[[], int | None],
     canada_in_iraq: TroopCount,
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     assert troops() == 500
-    # A repeat costs one query, the revision: proven by a change made with SQL,
-    # which no signal reports, staying unseen.
-    change_troops_behind_djangos_back(canada_in_iraq, 450)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1):  # the revision
         assert troops() == 500
-    DataRevision.bump()
-    assert troops() == 450
 
 
-def test_a_change_through_django_is_seen_at_once(canada_in_iraq: TroopCount) -> None:
-    assert troops_now() == 500
-    canada_in_iraq.troops = 250
-    canada_in_iraq.save()
-    assert troops_now() == 250
-    canada_in_iraq.delete()
-    assert troops_now() is None
-
-
-def test_a_transaction_that_wrote_reads_its_own_changes_not_the_cache(
-    canada_in_iraq: TroopCount,
+@READERS
+@pytest.mark.parametrize("read_inside", [False, True], ids=["", "read inside"])
+def test_a_rolled_back_update_is_never_served(
+    troops: Callable[[], int | None], read_inside: bool, canada_in_iraq: TroopCount
 ) -> None:
-    assert troops_now() == 500
     with transaction.atomic():
-        canada_in_iraq.troops = 300
-        canada_in_iraq.save()
-        assert troops_now() == 300
+        TroopCount.objects.filter(pk=canada_in_iraq.pk).update(troops=999)
+        if read_inside:
+            assert troops() == 999  # its own write
         transaction.set_rollback(True)
-    assert troops_now() == 500
+    assert troops() == 500
+    assert troops() == 500  # and not later from the cache either
 
 
-def test_bulk_generation_and_restores_move_the_revision_on(
+def test_a_read_inside_a_transaction_sees_its_write_and_stores_nothing(
+    canada_in_iraq: TroopCount, stored_keys: list[str]
+) -> None:
+    with transaction.atomic():
+        TroopCount.objects.filter(pk=canada_in_iraq.pk).update(troops=300)
+        assert troops_now() == 300
+        assert troops_now() == 300
+    assert stored_keys == []
+    assert troops_now() == 300
+    assert len(stored_keys) == 1  # from autocommit, after the commit
+
+
+def bulk_create_a_later_count(count: TroopCount) -> None:
+    TroopCount.objects.bulk_create(
+        [
+            TroopCount(
+                nation=count.nation,
+                host=count.host,
+                deployment=count.deployment,
+                troops=700,
+                precision=count.precision,
+                figure_text="about 700",
+                counted_on=count.counted_on + datetime.timedelta(days=1),
+                source=count.source,
+                excerpt="some 700 troops",
+            )
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "troops_after"),
+    [
+        (lambda count: TroopCount.objects.filter(pk=count.pk).update(troops=450), 450),
+        (bulk_create_a_later_count, 700),
+        (lambda count: TroopCount.objects.filter(pk=count.pk).delete(), None),
+        (lambda count: update_with_sql(count, 400), 400),
+    ],
+    ids=["update()", "bulk_create()", "delete()", "SQL"],
+)
+def test_a_committed_change_is_seen_by_the_next_read(
+    change: Callable[[TroopCount], object],
+    troops_after: int | None,
     canada_in_iraq: TroopCount,
 ) -> None:
-    before = DataRevision.current()
-    generate(Plan(nations=1, hosts=1, records_per_nation=2))  # bulk_create
-    assert DataRevision.current() > before
+    assert troops_now() == 500
+    assert troops_served_by_the_api() == 500
+    change(canada_in_iraq)
+    assert troops_now() == troops_after
+    assert troops_served_by_the_api() == troops_after
 
+
+def test_a_change_committed_while_deriving_is_not_filed_under_the_old_revision(
+    canada_in_iraq: TroopCount, stored_keys: list[str]
+) -> None:
+    def derive_while_someone_writes() -> int:
+        value = TroopCount.objects.get(pk=canada_in_iraq.pk).troops
+        update_with_sql(canada_in_iraq, 250)  # commits in autocommit
+        return value
+
+    assert caching.remember("troops", (), derive_while_someone_writes) == 500
+    assert stored_keys == []
+    assert caching.remember("troops", (), lambda: 250) == 250
+    assert len(stored_keys) == 1  # nothing moved this time
+
+
+def test_an_unknown_revision_is_derived_afresh_and_stored_nowhere(
+    canada_in_iraq: TroopCount, stored_keys: list[str]
+) -> None:
+    DataRevision.objects.all().delete()
     assert troops_now() == 500
-    canada_in_iraq.delete()
-    assert troops_now() is None
-    restore_deleted(DeletedTroopCount.objects.still_deleted())
     assert troops_now() == 500
+    assert stored_keys == []
 
 
 def test_no_cache_when_turned_off(
-    canada_in_iraq: TroopCount, settings: Settings
+    canada_in_iraq: TroopCount, settings: Settings, stored_keys: list[str]
 ) -> None:
     settings.DERIVED_CACHE_SECONDS = 0
     assert troops_now() == 500
-    change_troops_behind_djangos_back(canada_in_iraq, 450)
-    assert troops_now() == 450
+    assert queries_made(troops_now) > 1
+    assert stored_keys == []
 
 
-def test_a_revision_row_removed_by_hand_is_recreated() -> None:
-    DataRevision.objects.all().delete()
-    assert DataRevision.current() == 0
-    TroopCountFactory()
-    assert DataRevision.current() >= 1
+def test_bulk_generation_is_seen_at_once(canada_in_iraq: TroopCount) -> None:
+    assert troops_now("ZSAAAA", "ZHAAAA") is None
+    generate(Plan(nations=1, hosts=1, records_per_nation=2))  # bulk_create
+    assert troops_now("ZSAAAA", "ZHAAAA") is not None
 
 
 def test_status_api_and_page_see_a_change_made_through_the_api(
@@ -199,17 +370,65 @@ def test_list_counts_are_reused_and_follow_changes(
     # 1. the revision; 2. the page (the count is remembered)
     with django_assert_num_queries(2):
         assert anonymous.get("/api/troop-counts/").json()["count"] == 3
-    canada_in_iraq.delete()
+    TroopCount.objects.filter(pk=canada_in_iraq.pk).delete()
     assert anonymous.get("/api/troop-counts/").json()["count"] == 2
     # Each filter has its own count.
     assert anonymous.get("/api/troop-counts/?nation=CAN").json()["count"] == 0
 
 
-def test_mark_data_changed_makes_sql_edits_visible(canada_in_iraq: TroopCount) -> None:
+# Where it is kept.
+
+
+@pytest.fixture
+def redis_server() -> Iterator[ThrowawayRedis]:
+    server = ThrowawayRedis()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+def redis_client(server: ThrowawayRedis) -> RedisCache:
+    """A cache client of its own, as another worker or machine would have."""
+    return RedisCache(
+        server.url, {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    )
+
+
+def test_entries_are_shared_by_every_client_of_one_redis(
+    canada_in_iraq: TroopCount,
+    redis_server: ThrowawayRedis,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(caching, "caches", {"default": redis_client(redis_server)})
     assert troops_now() == 500
-    change_troops_behind_djangos_back(canada_in_iraq, 450)
+    assert redis_server.keys("*derived:*"), "the entry is in Redis"
+
+    monkeypatch.setattr(caching, "caches", {"default": redis_client(redis_server)})
+    assert queries_made(troops_now) == 1  # the revision: the first one's entry
+
+    redis_client(redis_server).clear()
+    assert queries_made(troops_now) > 1  # no entry anywhere else
+
+
+def test_redis_going_away_falls_back_to_deriving(
+    canada_in_iraq: TroopCount,
+    redis_server: ThrowawayRedis,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(caching, "caches", {"default": redis_client(redis_server)})
     assert troops_now() == 500
-    output = io.StringIO()
-    call_command("mark_data_changed", stdout=output)
-    assert "Data revision is now" in output.getvalue()
-    assert troops_now() == 450
+    redis_server.kill()
+    TroopCount.objects.filter(pk=canada_in_iraq.pk).update(troops=420)
+    with caplog.at_level(logging.WARNING, logger="deployments.caching"):
+        assert troops_now() == 420
+        assert troops_served_by_the_api() == 420
+    warnings = [r for r in caplog.records if r.name == "deployments.caching"]
+    assert len(warnings) == 1, warnings  # once, not at every read
+
+    redis_server.start()  # back on the same port
+    caching.forget_outage()
+    assert troops_now() == 420
+    assert redis_server.keys("*derived:*"), "entries are stored in Redis again"

@@ -17,7 +17,13 @@ from deployments.models import (
     Standing,
     TroopCount,
 )
-from deployments.status import STATUS_COLUMNS, StatusRow, current_status
+from deployments.status import (
+    STATUS_COLUMNS,
+    StatusRow,
+    StatusScope,
+    current_status,
+    derive_status,
+)
 from deployments.synthetic import Plan, generate
 from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
 
@@ -175,14 +181,15 @@ def make_history(nations: int, records_per_nation: int) -> None:
 
 
 @pytest.mark.parametrize(("nations", "records"), [(1, 1), (8, 5)])
-def test_status_takes_two_queries_whatever_the_data(
+def test_deriving_the_status_takes_two_queries_whatever_the_data(
     nations: int, records: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make_history(nations, records)
-    # 1. latest troop count per pair, with nation, host and source
-    # 2. latest standing statement per pair, with nation, host, destination, source
+    # 1. latest troop count per deployment, with nation, host and source
+    # 2. latest standing statement per deployment, with nation, host,
+    #    destination and source (what the cache adds: tests/test_caching.py)
     with django_assert_num_queries(2):
-        rows = current_status()
+        rows = derive_status(StatusScope())
         for row in rows:
             assert row.troops_source is not None
             assert row.intention_source is not None

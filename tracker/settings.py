@@ -140,11 +140,12 @@ def cache_from_url(url: str) -> dict[str, object]:
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
 
-# The derived status and list counts are kept in each process's memory under
-# the data's revision (deployments/caching.py), so a change through Django is
-# seen at once; the lifetime bounds only changes made with SQL. 0: no cache.
+# The derived status and list counts are kept in the default cache (shared by
+# every worker when CACHE_URL is Redis) under the data's revision, which
+# database triggers move with every committed change (deployments/caching.py):
+# a change is seen at once, whatever made it. This bounds only how long an
+# unused entry takes up room. 0: no cache.
 DERIVED_CACHE_SECONDS = envint("DERIVED_CACHE_SECONDS", 600)
-DERIVED_CACHE_ENTRIES = envint("DERIVED_CACHE_ENTRIES", 32)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

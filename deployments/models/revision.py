@@ -5,21 +5,18 @@ cached list counts) is filed under the revision it was computed at, so a
 change makes it unreachable at once, in every process: the revision lives in
 the database, not in one worker's memory.
 
-Every save and delete through the ORM bumps it after its transaction commits
-(see ``note_change``, wired to the model signals in ``apps.py``); writes that
-bypass the signals (``bulk_create``, raw SQL) must call
-``DataRevision.bump()`` themselves. Bumping after the commit keeps the one
-row from serialising writers, and a reader can then never file data older
-than a revision under that revision: the revision only moves once the data it
-stands for is visible.
+Database triggers on the tracked tables move it, in the writing transaction,
+for every change that commits and never for one that is rolled back,
+whether it is made with ``save()``, ``QuerySet.update()``, ``bulk_create()``
+or raw SQL (``deployments/migrations/_revision_triggers.py``). A reader thus
+sees a change and the revision it moved together, or neither.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
-from django.db import connections, models, transaction
+from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 
@@ -46,26 +43,27 @@ class DataRevision(models.Model):
         return f"data revision {self.number}"
 
     @classmethod
-    def current(cls, using: str = "default") -> int:
-        """The revision now visible to this connection; one query."""
-        number = (
+    def current(cls, using: str = "default") -> int | None:
+        """The revision now visible to this connection; one query. ``None``
+        when the row is missing (removed by hand): the revision is unknown
+        until the next change puts it back."""
+        return (
             cls.objects.using(using)
             .filter(id=SINGLETON_ID)
             .values_list("number", flat=True)
             .first()
         )
-        return 0 if number is None else number
 
     @classmethod
     def bump(cls, using: str = "default") -> None:
-        """Move the revision on: everything filed under an older one is stale.
+        """Move the revision on by hand: everything filed under an older one
+        is stale. The triggers do this for every write; this is for data that
+        reached the tables without them (see ``mark_data_changed``).
 
-        The new number is also at least the current time in microseconds, so
-        a number never comes back: not after a backup holding an older one is
-        restored, nor after the row is removed. Entries filed under a number
-        therefore always describe the data as it was at that number.
+        As in the triggers, the new number is at least the current time in
+        microseconds, so a number never comes back.
         """
-        now = _microseconds_now()
+        now = int(time.time() * 1_000_000)
         updated = (
             cls.objects.using(using)
             .filter(id=SINGLETON_ID)
@@ -75,47 +73,3 @@ class DataRevision(models.Model):
             cls.objects.using(using).get_or_create(
                 id=SINGLETON_ID, defaults={"number": now}
             )
-
-
-def _microseconds_now() -> int:
-    return int(time.time() * 1_000_000)
-
-
-def _bumper(using: str) -> Callable[[], None]:
-    """The one callback that bumps ``using``'s revision, so that a pending bump
-    can be recognised among a transaction's on-commit callbacks."""
-    if using not in _bumpers:
-
-        def bump_data_revision() -> None:
-            DataRevision.bump(using)
-
-        _bumpers[using] = bump_data_revision
-    return _bumpers[using]
-
-
-_bumpers: dict[str, Callable[[], None]] = {}
-
-
-def note_change(using: str = "default") -> None:
-    """Bump the revision once the current transaction commits (at once in
-    autocommit); one bump per transaction however many rows it writes.
-
-    Robust: if the bump fails (the database went away just after the
-    commit), the change stands and the failure is logged; cached values then
-    live until ``DERIVED_CACHE_SECONDS`` runs out or the next change.
-    """
-    if not has_uncommitted_changes(using):
-        transaction.on_commit(_bumper(using), using=using, robust=True)
-
-
-def has_uncommitted_changes(using: str = "default") -> bool:
-    """Whether this connection's open transaction has written tracked data.
-
-    Such a transaction sees data nobody else does yet, so it must neither read
-    from nor add to what is cached for everyone.
-    """
-    connection = connections[using]
-    bump = _bumper(using)
-    return connection.in_atomic_block and any(
-        callback is bump for _, callback, _ in connection.run_on_commit
-    )

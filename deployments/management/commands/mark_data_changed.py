@@ -1,4 +1,4 @@
-"""Tell every worker that the data changed behind Django's back."""
+"""Tell every worker that the data changed where the triggers could not see."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ from deployments.models import DataRevision
 class Command(BaseCommand):
     help = (
         "Move the data revision on, so that cached status and list counts are "
-        "derived afresh. Run it after changing rows with SQL or restoring a "
-        "backup; changes made through Django do this by themselves."
+        "derived afresh. Every write to the tracked tables does this by itself "
+        "(database triggers, also for SQL); run it only after data reached the "
+        "tables without them: a restore with triggers disabled (pg_restore "
+        "--disable-triggers), a restore of some tables but not the revision's, "
+        "or a table rebuilt on SQLite before its triggers were put back."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
