@@ -101,26 +101,26 @@ class SourceSerializer(ModelRulesMixin, serializers.ModelSerializer):
         read_only_fields = ["version"]
 
 
-class DeploymentSerializer(ModelRulesMixin, serializers.ModelSerializer):
-    """One nation's troops in one host country. Created with the first count
-    or statement about the pair; its nation and host never change."""
+class DeployedSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    """Shared columns of whatever is about one nation's troops in one host:
+    both written as codes, read with their names beside them."""
 
     nation = NationCodeField()
     nation_name = serializers.CharField(source="nation.name", read_only=True)
     host = NationCodeField()
     host_name = serializers.CharField(source="host.name", read_only=True)
 
+
+DEPLOYED_COLUMNS = ["id", "nation", "nation_name", "host", "host_name"]
+
+
+class DeploymentSerializer(DeployedSerializer):
+    """One nation's troops in one host country. Created with the first count
+    or statement about the pair; its nation and host never change."""
+
     class Meta:
         model = Deployment
-        fields = [
-            "id",
-            "nation",
-            "nation_name",
-            "host",
-            "host_name",
-            "operation",
-            "version",
-        ]
+        fields = [*DEPLOYED_COLUMNS, "operation", "version"]
         read_only_fields = ["version"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -135,13 +135,9 @@ class DeploymentSerializer(ModelRulesMixin, serializers.ModelSerializer):
         return super().validate(attrs)
 
 
-class SourcedSerializer(ModelRulesMixin, serializers.ModelSerializer):
-    """Shared read-only columns: nation and host names, the source's details."""
+class SourcedSerializer(DeployedSerializer):
+    """Shared columns of counts and statements: the source's details besides."""
 
-    nation = NationCodeField()
-    nation_name = serializers.CharField(source="nation.name", read_only=True)
-    host = NationCodeField()
-    host_name = serializers.CharField(source="host.name", read_only=True)
     # A whole number: 1.5 must not quietly mean source 1.
     source = serializers.PrimaryKeyRelatedField(
         queryset=Source.objects.all(), pk_field=serializers.IntegerField()
@@ -175,11 +171,7 @@ class TroopCountSerializer(SourcedSerializer):
     class Meta:
         model = TroopCount
         fields = [
-            "id",
-            "nation",
-            "nation_name",
-            "host",
-            "host_name",
+            *DEPLOYED_COLUMNS,
             "troops",
             "precision",
             "troops_display",
@@ -203,11 +195,7 @@ class IntentionSerializer(SourcedSerializer):
     class Meta:
         model = Intention
         fields = [
-            "id",
-            "nation",
-            "nation_name",
-            "host",
-            "host_name",
+            *DEPLOYED_COLUMNS,
             "stance",
             "temporary",
             "troops_affected",

@@ -15,6 +15,7 @@ them costs nothing.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,38 +138,33 @@ def _count_changes(window: int) -> list[StatusChange]:
             *_CONTEXT_COLUMNS.values(),
         )[:window]
     )
-    changes = []
-    for (
-        record_id,
-        troops,
-        precision,
-        previous_troops,
-        previous_precision,
-        counted_on,
-        excerpt,
-        *context,
-    ) in rows:
-        after = format_troops(troops, precision)
-        # Every count has a precision: none means there is no previous count.
-        before = (
-            None
-            if previous_precision is None
-            else format_troops(previous_troops, previous_precision)
-        )
-        if before != after:
-            changes.append(
-                StatusChange(
-                    kind="troops",
-                    record_type="troopcount",
-                    record_id=record_id,
-                    before=before,
-                    after=after,
-                    changed_on=counted_on,
-                    quote=excerpt,
-                    **_context(context),
-                )
+    return _changes(
+        "troops",
+        "troopcount",
+        (
+            (
+                record_id,
+                # Every count has a precision: none means no previous count.
+                None
+                if previous_precision is None
+                else format_troops(previous_troops, previous_precision),
+                format_troops(troops, precision),
+                counted_on,
+                excerpt,
+                context,
             )
-    return changes
+            for (
+                record_id,
+                troops,
+                precision,
+                previous_troops,
+                previous_precision,
+                counted_on,
+                excerpt,
+                *context,
+            ) in rows
+        ),
+    )
 
 
 def _earlier_counts() -> QuerySet[TroopCount]:
@@ -199,24 +195,42 @@ def _stance_changes(window: int) -> list[StatusChange]:
             *_CONTEXT_COLUMNS.values(),
         )[:window]
     )
-    changes = []
-    for record_id, stance, previous_stance, said, quote, *context in rows:
-        after = Stance(stance).label
-        before = Stance(previous_stance).label if previous_stance else None
-        if before != after:
-            changes.append(
-                StatusChange(
-                    kind="stance",
-                    record_type="intention",
-                    record_id=record_id,
-                    before=before,
-                    after=after,
-                    changed_on=said,
-                    quote=quote,
-                    **_context(context),
-                )
+    return _changes(
+        "stance",
+        "intention",
+        (
+            (
+                record_id,
+                Stance(previous_stance).label if previous_stance else None,
+                Stance(stance).label,
+                said,
+                quote,
+                context,
             )
-    return changes
+            for record_id, stance, previous_stance, said, quote, *context in rows
+        ),
+    )
+
+
+def _changes(
+    kind: str, record_type: str, moves: Iterable[tuple[Any, ...]]
+) -> list[StatusChange]:
+    """The changes among ``moves`` (record id, before, after, date, quote,
+    context columns): those whose value differs from the one before."""
+    return [
+        StatusChange(
+            kind=kind,
+            record_type=record_type,
+            record_id=record_id,
+            before=before,
+            after=after,
+            changed_on=changed_on,
+            quote=quote,
+            **_context(context),
+        )
+        for record_id, before, after, changed_on, quote, context in moves
+        if before != after
+    ]
 
 
 def _earlier_statements() -> QuerySet[Intention]:
