@@ -12,6 +12,12 @@ on PostgreSQL, an older snapshot), which nobody else sees, and a revision
 read there says nothing about them. Inside ``atomic()`` values are derived
 afresh.
 
+An entry filed under a revision never changes, so each worker also keeps
+the few it used last (``DERIVED_CACHE_LOCAL_ENTRIES``) in its own memory and
+answers those without asking the shared cache or unpickling them again: the
+hot read (the whole status) costs one query. The bound keeps a worker's
+memory flat however many distinct reads it serves.
+
 ``DERIVED_CACHE_SECONDS`` bounds how long an entry lives; 0 turns the cache
 off. If the cache cannot be reached, values are derived as if it were off,
 and it is tried again a little later.
@@ -23,6 +29,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -64,8 +71,12 @@ def remember(
         return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     key = f"derived:{name}:{using}:{revision}:{digest}"
+    value = _recent.get(key)
+    if value is not _MISSING:
+        return value  # type: ignore[no-any-return]
     value = _cache_call(lambda cache: cache.get(key, _MISSING), _MISSING)
     if value is not _MISSING:
+        _recent.put(key, value)
         return value  # type: ignore[no-any-return]
     value = compute()
     # compute() ran as statements of their own: a change committed in
@@ -74,7 +85,44 @@ def remember(
         _cache_call(
             lambda cache: cache.set(key, value, settings.DERIVED_CACHE_SECONDS), None
         )
+        _recent.put(key, value)
     return value
+
+
+class RecentEntries:
+    """The entries this worker used last, newest last, at most
+    ``DERIVED_CACHE_LOCAL_ENTRIES`` of them (0: none)."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            value = self._entries.get(key, _MISSING)
+            if value is not _MISSING:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: Any) -> None:
+        limit = settings.DERIVED_CACHE_LOCAL_ENTRIES
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > limit:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_recent = RecentEntries()
+
+
+def forget_recent() -> None:
+    """Drop this worker's own copies, as a fresh worker has none (tests)."""
+    _recent.clear()
 
 
 def forget_outage() -> None:

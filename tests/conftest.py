@@ -28,10 +28,12 @@ def _fresh_cache() -> Iterator[None]:
     # worker), and derived values are kept in it per revision: each test
     # starts with none of them, and with the cache believed up.
     cache.clear()
+    caching.forget_recent()
     caching.forget_outage()
     forget_outage()
     yield
     cache.clear()
+    caching.forget_recent()
     caching.forget_outage()
     forget_outage()
 

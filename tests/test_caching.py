@@ -405,11 +405,45 @@ def test_entries_are_shared_by_every_client_of_one_redis(
     assert troops_now() == 500
     assert redis_server.keys("*derived:*"), "the entry is in Redis"
 
+    # Another worker: a client of its own, and none of this one's copies.
     monkeypatch.setattr(caching, "caches", {"default": redis_client(redis_server)})
+    caching.forget_recent()
     assert queries_made(troops_now) == 1  # the revision: the first one's entry
 
     redis_client(redis_server).clear()
+    caching.forget_recent()
     assert queries_made(troops_now) > 1  # no entry anywhere else
+
+
+def test_a_worker_answers_the_entries_it_used_last_from_its_own_memory(
+    canada_in_iraq: TroopCount,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+) -> None:
+    settings.DERIVED_CACHE_LOCAL_ENTRIES = 2
+    asked: list[str] = []
+    cache = caches["default"]
+    get_from_cache = cache.get
+
+    def recorded(key: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append(key)
+        return get_from_cache(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", recorded)
+    NationFactory(code="KWT")
+    NationFactory(code="JOR")
+    for host in ["IRQ", "KWT", "JOR"]:
+        current_status(host_codes=[host])  # derived, stored in both
+    asked.clear()
+
+    current_status(host_codes=["JOR"])
+    current_status(host_codes=["KWT"])
+    assert asked == []  # the two used last: from this worker's memory
+    current_status(host_codes=["IRQ"])
+    assert len(asked) == 1  # beyond the bound: from the shared cache
+
+    TroopCount.objects.filter(pk=canada_in_iraq.pk).update(troops=250)
+    assert troops_now() == 250  # a new revision: never an old copy
 
 
 def test_redis_going_away_falls_back_to_deriving(
@@ -430,5 +464,6 @@ def test_redis_going_away_falls_back_to_deriving(
 
     redis_server.start()  # back on the same port
     caching.forget_outage()
+    caching.forget_recent()  # this worker's own copy would answer otherwise
     assert troops_now() == 420
     assert redis_server.keys("*derived:*"), "entries are stored in Redis again"

@@ -146,6 +146,9 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
 # a change is seen at once, whatever made it. This bounds only how long an
 # unused entry takes up room. 0: no cache.
 DERIVED_CACHE_SECONDS = envint("DERIVED_CACHE_SECONDS", 600)
+# Entries under a revision never change: each worker keeps this many it used
+# last in its own memory as well (0: none), so hot reads skip the cache.
+DERIVED_CACHE_LOCAL_ENTRIES = envint("DERIVED_CACHE_LOCAL_ENTRIES", 4)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
