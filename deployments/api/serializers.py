@@ -265,5 +265,4 @@ class StatusRowSerializer(serializers.Serializer):
 
     def get_fields(self) -> dict[str, serializers.Field]:
         hints = typing.get_type_hints(StatusRow)
-        hints["troops_display"] = str
         return {name: status_field(name, hints[name]) for name in STATUS_COLUMNS}

@@ -57,6 +57,8 @@ class StatusRow(NamedTuple):
     troops_source_publisher: str | None = None
     troops_source_published_on: datetime.date | None = None
     troops_source_url: str | None = None
+    # The figure as people write it: "~5,200", "est. 500", "unknown".
+    troops_display: str = "unknown"
     # The latest statement that has not been retracted.
     stance: str | None = None
     temporary: bool | None = None
@@ -85,13 +87,6 @@ class StatusRow(NamedTuple):
         return self.stance is not None
 
     @property
-    def troops_display(self) -> str:
-        """The figure as people write it: "~5,200", "est. 500", "unknown"."""
-        if not self.has_count:
-            return "unknown"
-        return format_troops(self.troops, self.troops_precision or "")
-
-    @property
     def precision_label(self) -> str | None:
         return Precision(self.troops_precision).label if self.has_count else None
 
@@ -110,7 +105,7 @@ class StatusRow(NamedTuple):
 
     def as_dict(self) -> dict[str, Any]:
         """The row's columns (``STATUS_COLUMNS``), in order."""
-        return {column: getattr(self, column) for column in STATUS_COLUMNS}
+        return self._asdict()
 
 
 # Where each field is read from, group by group, in the row's field order.
@@ -157,12 +152,9 @@ _INTENTION_FIELDS = {
 # The status table's columns, in order: every field, and the figure as
 # written beside the number. The one list the API, both CSVs and the schema
 # follow.
-STATUS_COLUMNS = [
-    *_DEPLOYMENT_FIELDS,
-    *_COUNT_FIELDS,
-    "troops_display",
-    *_INTENTION_FIELDS,
-]
+# StatusRow declares its fields in the order of the groups above (a row is
+# built from them positionally; tests/test_status.py checks every column).
+STATUS_COLUMNS = list(StatusRow._fields)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -224,7 +216,7 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
         _INTENTION_FIELDS,
     )
     shared = len(_DEPLOYMENT_FIELDS)
-    no_count = (None,) * len(_COUNT_FIELDS)
+    no_count = (*(None,) * len(_COUNT_FIELDS), "unknown")
     no_statement = (None,) * len(_INTENTION_FIELDS)
     rows = []
     for deployment in counts.keys() | statements.keys():
@@ -232,7 +224,7 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
         rows.append(
             StatusRow(
                 *(count or statement)[:shared],  # type: ignore[index]
-                *(count[shared:] if count else no_count),
+                *(_with_display(count[shared:]) if count else no_count),
                 *(statement[shared:] if statement else no_statement),
             )
         )
@@ -240,6 +232,12 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
         rows = [row for row in rows if row.stance in scope.stances]
     rows.sort(key=lambda row: (row.nation_name, row.nation, row.host_name))
     return tuple(rows)
+
+
+def _with_display(count: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A count's fields, then its figure as written (``troops_display``)."""
+    troops, precision = count[0], count[1]
+    return (*count, format_troops(troops, precision))
 
 
 def _latest_values(
