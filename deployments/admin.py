@@ -252,6 +252,11 @@ class HostFilter(admin.RelatedFieldListFilter):
         ]
 
 
+# Lists show 50 rows a page, as the status page does: rendering the admin's
+# rows is what a changelist costs, at any size of the data.
+ROWS_PER_PAGE = 50
+
+
 class LongListAdminMixin:
     """For tables that grow to hundreds of thousands of rows: newest first
     along an index, the count remembered until the data changes, and no
@@ -263,6 +268,7 @@ class LongListAdminMixin:
 
 @admin.register(Nation)
 class NationAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin):
+    list_per_page = ROWS_PER_PAGE
     resource_classes = [NationResource]
     list_display = ["code", "name", "kind", "current_troops", "current_stance"]
     list_display_links = ["code", "name"]
@@ -292,6 +298,7 @@ class NationAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
 
 @admin.register(Source)
 class SourceAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin):
+    list_per_page = ROWS_PER_PAGE
     resource_classes = [SourceResource]
     # Sources are web pages; a bare "example.com" means https, as Django 6 will.
     formfield_overrides = {
@@ -307,6 +314,8 @@ class SourceAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
 class DeploymentAdmin(VersionCheckedAdminMixin, SimpleHistoryAdmin):
     """Deployments appear with their first count or statement; here their
     operation is named. Nation and host are fixed once chosen."""
+
+    list_per_page = ROWS_PER_PAGE
 
     list_display = ["nation", "host", "operation"]
     list_filter = [("host", HostFilter), "nation__kind"]
@@ -327,6 +336,7 @@ class TroopCountAdmin(
     SpreadsheetMixin,
     SimpleHistoryAdmin,
 ):
+    list_per_page = ROWS_PER_PAGE
     resource_classes = [TroopCountResource]
     list_display = [
         "nation",
@@ -362,6 +372,7 @@ class IntentionAdmin(
     SpreadsheetMixin,
     SimpleHistoryAdmin,
 ):
+    list_per_page = ROWS_PER_PAGE
     resource_classes = [IntentionResource]
     list_display = [
         "nation",
@@ -437,6 +448,8 @@ class IntentionAdmin(
 )
 class DeletedRecordAdmin(admin.ModelAdmin):
     """Deleted records, as they were when deleted, with who deleted them."""
+
+    list_per_page = ROWS_PER_PAGE
 
     list_display = ["__str__", "id", "history_date", "history_user"]
     list_filter = ["history_date"]
