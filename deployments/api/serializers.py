@@ -252,17 +252,23 @@ def status_field(name: str, annotation: Any) -> serializers.Field:
     return STATUS_FIELD_TYPES[kind](allow_null=nullable)
 
 
-class StatusRowSerializer(serializers.Serializer):
-    """One row of the derived status: a nation's troops in one host country.
+class StatusRowMeta:
+    list_serializer_class = PlainRowsSerializer
 
-    Its fields are ``StatusRow``'s columns (``STATUS_COLUMNS``), typed from the
-    row's own annotations, so the schema, the JSON and the CSV cannot drift
-    apart; a list of rows is written as it is.
-    """
 
-    class Meta:
-        list_serializer_class = PlainRowsSerializer
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        hints = typing.get_type_hints(StatusRow)
-        return {name: status_field(name, hints[name]) for name in STATUS_COLUMNS}
+# One row of the derived status: a nation's troops in one host country. Its
+# fields are StatusRow's columns (STATUS_COLUMNS), typed from the row's own
+# annotations, so the schema, the JSON and the CSV cannot drift apart; a list
+# of rows is written as it is. Declared once, as a class statement would.
+_hints = typing.get_type_hints(StatusRow)
+StatusRowSerializer = type(
+    "StatusRowSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "One row of the derived status: a nation's troops in one "
+        "host country.",
+        "__module__": __name__,
+        "Meta": StatusRowMeta,
+        **{name: status_field(name, _hints[name]) for name in STATUS_COLUMNS},
+    },
+)
