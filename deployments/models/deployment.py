@@ -55,8 +55,6 @@ class DeploymentQuerySet(models.QuerySet["Deployment"]):
         return self.annotate(
             latest_count_id=Subquery(latest_count.values("pk")[:1]),
             latest_intention_id=Subquery(latest_intention.values("pk")[:1]),
-        ).filter(
-            Q(latest_count_id__isnull=False) | Q(latest_intention_id__isnull=False)
         )
 
     def with_records(self) -> DeploymentQuerySet:
