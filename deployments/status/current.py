@@ -36,8 +36,8 @@ class StatusRow(NamedTuple):
     count, statement fields when it has no standing statement.
 
     A named tuple rather than a dataclass: it is built straight from the rows
-    the database returns, and a cached status of 600 rows unpickles in a
-    quarter of the time (figures in docs/performance.md)."""
+    the database returns, and it is what unpickles cheapest from the shared
+    cache (docs/performance.md has the comparison)."""
 
     deployment: int
     nation: str
