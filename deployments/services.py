@@ -14,6 +14,7 @@ from django.db.models import Model
 from import_export.formats.base_formats import CSV, JSON, XLSX, Format
 from import_export.results import Result
 
+from deployments.models import DeployedRecord
 from deployments.resources import RESOURCES
 
 FORMATS: dict[str, type[Format]] = {"csv": CSV, "xlsx": XLSX, "json": JSON}
@@ -111,13 +112,21 @@ def restore_deleted(deletions: Iterable[Any]) -> list[Model]:
     """Bring deleted records back as they were when deleted, with their ids.
 
     Each is validated first (its nation or source may be gone too); one that
-    fails stops the whole restore, so nothing is half done. The history gains a
-    "created" entry for each, by whoever is making the request.
+    fails stops the whole restore, so nothing is half done. A count or
+    statement goes back into the deployment of its nation and host, which is
+    created again if it went meanwhile. The history gains a "created" entry
+    for each, by whoever is making the request.
     """
     restored = []
     with transaction.atomic():
         for deletion in deletions:
             record = deletion.instance
+            if (
+                isinstance(record, DeployedRecord)
+                and record.nation_id
+                and record.host_id
+            ):
+                record.resolve_deployment()
             record.full_clean(validate_unique=True)
             record.save(force_insert=True)
             restored.append(record)

@@ -72,6 +72,30 @@ def test_admin_restores_a_deleted_record_with_its_id_and_fields(
     assert [entry.history_type for entry in restored.history.all()] == ["+", "-", "+"]
 
 
+def test_a_record_whose_deployment_went_too_is_restored_into_a_new_one(
+    analyst: Client,
+) -> None:
+    intention = IntentionFactory(quote="We will stay.")
+    gone = intention.deployment
+    delete_in_admin(analyst, intention)
+    gone.delete()  # nothing refers to it any more
+    deletion = DeletedIntention.objects.still_deleted().get()
+
+    response = analyst.post(
+        reverse("admin:deployments_deletedintention_changelist"),
+        {"action": "restore", "_selected_action": [deletion.pk]},
+        follow=True,
+    )
+
+    assert "Restored 1 record" in response.text
+    restored = Intention.objects.get(quote="We will stay.")
+    assert restored.deployment_id != gone.pk
+    assert (restored.deployment.nation, restored.deployment.host) == (
+        intention.nation,
+        intention.host,
+    )
+
+
 def test_restore_that_would_break_a_rule_restores_nothing(analyst: Client) -> None:
     intention = IntentionFactory(quote="We are not leaving Iraq.")
     delete_in_admin(analyst, intention)
