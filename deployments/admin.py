@@ -44,6 +44,10 @@ from deployments.services import restore_deleted
 from deployments.spreadsheet_admin import SpreadsheetMixin
 from deployments.status import StatusRow, current_status
 
+# Lists show as many rows a page as the status page does: rendering the
+# admin's rows is what a changelist costs, at any size of the data.
+from deployments.views import ROWS_PER_PAGE
+
 
 class VersionCheckedForm(forms.ModelForm):
     """Carries the version the editor opened, and refuses to save over a newer one.
@@ -250,11 +254,6 @@ class HostFilter(admin.RelatedFieldListFilter):
             (nation.pk, str(nation))
             for nation in Deployment.objects.with_records().hosts().order_by("name")
         ]
-
-
-# Lists show 50 rows a page, as the status page does: rendering the admin's
-# rows is what a changelist costs, at any size of the data.
-ROWS_PER_PAGE = 50
 
 
 class LongListAdminMixin:

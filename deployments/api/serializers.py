@@ -123,17 +123,6 @@ class DeploymentSerializer(DeployedSerializer):
         fields = [*DEPLOYED_COLUMNS, "operation", "version"]
         read_only_fields = ["version"]
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        # Said here, not only by Deployment.clean(), so that the error names
-        # the fields the client sent.
-        if self.instance is not None:
-            for name in ("nation", "host"):
-                if name in attrs and attrs[name] != getattr(self.instance, name):
-                    raise serializers.ValidationError(
-                        {name: "A deployment's nation and host never change."}
-                    )
-        return super().validate(attrs)
-
 
 class SourcedSerializer(DeployedSerializer):
     """Shared columns of counts and statements: the source's details besides."""

@@ -21,6 +21,11 @@ from deployments.models.nation import Nation, NationQuerySet
 from deployments.models.text import validate_text
 from deployments.models.troop_count import TroopCount
 
+MOVED = (
+    "A deployment's nation and host never change: its records are about "
+    "them. Add a deployment for the other pair instead."
+)
+
 
 class DeploymentQuerySet(models.QuerySet["Deployment"]):
     def get_by_natural_key(self, nation: str, host: str) -> Deployment:
@@ -126,8 +131,16 @@ class Deployment(VersionedModel):
                 .values_list("nation_id", "host_id")
                 .first()
             )
-            if stored is not None and stored != (self.nation_id, self.host_id):
-                raise ValidationError(
-                    "A deployment's nation and host never change: its records "
-                    "are about them. Add a deployment for the other pair instead."
-                )
+            if stored is not None:
+                moved = [
+                    name
+                    for name, before, now in zip(
+                        ("nation", "host"),
+                        stored,
+                        (self.nation_id, self.host_id),
+                        strict=True,
+                    )
+                    if before != now
+                ]
+                if moved:
+                    raise ValidationError(dict.fromkeys(moved, MOVED))

@@ -16,6 +16,11 @@ from deployments.models.base import (
 from deployments.models.text import validate_text
 
 
+def describe_source(title: str, publisher: str, published_on: datetime.date) -> str:
+    """A source as people cite it: "Title — Publisher, 2020-01-08"."""
+    return f"{title} — {publisher}, {published_on:%Y-%m-%d}"
+
+
 class SourceQuerySet(models.QuerySet["Source"]):
     def get_by_natural_key(
         self, publisher: str, title: str, published_on: str | datetime.date
@@ -57,7 +62,7 @@ class Source(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} — {self.publisher}, {self.published_on:%Y-%m-%d}"
+        return describe_source(self.title, self.publisher, self.published_on)
 
     def natural_key(self) -> tuple[str, str, str]:
         return (self.publisher, self.title, self.published_on.isoformat())

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 
 from deployments.caching import remember
 from deployments.models import Intention, Stance, TroopCount, format_troops
+from deployments.models.source import describe_source
 
 # Of each kind, how many of the newest rows are read for ``limit`` changes:
 # the rest of the window leaves room for repeats, which are not changes.
@@ -68,9 +69,8 @@ class StatusChange:
     @property
     def source(self) -> str:
         """The source as ``Source.__str__`` writes it."""
-        return (
-            f"{self.source_title} — {self.source_publisher}, "
-            f"{self.source_published_on:%Y-%m-%d}"
+        return describe_source(
+            self.source_title, self.source_publisher, self.source_published_on
         )
 
     @property

@@ -149,11 +149,10 @@ _INTENTION_FIELDS = {
     **{f"intention_source{suffix}": field for suffix, field in _SOURCE_FIELDS.items()},
 }
 
-# The status table's columns, in order: every field, and the figure as
-# written beside the number. The one list the API, both CSVs and the schema
-# follow.
-# StatusRow declares its fields in the order of the groups above (a row is
-# built from them positionally; tests/test_status.py checks every column).
+# The status table's columns, in order: the one list the API, both CSVs and
+# the schema follow. StatusRow declares its fields in the order of the groups
+# above, with troops_display after the count's (a row is built from them
+# positionally; tests/test_status.py checks every column).
 STATUS_COLUMNS = list(StatusRow._fields)
 
 
