@@ -198,9 +198,12 @@ class TroopCountInline(LongTextMixin, admin.TabularInline):
     fields = [
         "host",
         "troops",
+        "troops_low",
+        "troops_high",
         "precision",
         "figure_text",
         "counted_on",
+        "location",
         "source",
         "excerpt",
         "seen_version",
@@ -217,7 +220,8 @@ class IntentionInline(LongTextMixin, admin.StackedInline):
     autocomplete_fields = ["host", "destination", "source"]
     fields = [
         ("host", "stance", "temporary", "troops_affected"),
-        ("destination", "destination_note"),
+        ("troops_affected_low", "troops_affected_high", "target_troops"),
+        ("destination", "destination_note", "location"),
         ("speaker", "speaker_role"),
         ("stated_on", "reported_on", "source"),
         "quote",
@@ -303,10 +307,13 @@ class SourceAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
     formfield_overrides = {
         models.URLField: {"form_class": URLField, "assume_scheme": "https"}
     }
-    list_display = ["title", "publisher", "published_on", "url"]
-    list_filter = ["publisher"]
-    search_fields = ["title", "publisher", "url"]
+    list_display = ["title", "publisher", "agency", "published_on", "url"]
+    list_filter = ["agency", "publisher"]
+    search_fields = ["title", "publisher", "agency", "url"]
     date_hierarchy = "published_on"
+    # An article's text is entered once, through "Add article"; the spans of
+    # its proposals point into it, so it is not edited afterwards.
+    readonly_fields = ["text"]
 
 
 @admin.register(Deployment)
@@ -405,7 +412,18 @@ class IntentionAdmin(
     fieldsets = [
         (
             None,
-            {"fields": ["nation", "host", "stance", "temporary", "troops_affected"]},
+            {
+                "fields": [
+                    "nation",
+                    "host",
+                    "location",
+                    "stance",
+                    "temporary",
+                    "troops_affected",
+                    ("troops_affected_low", "troops_affected_high"),
+                    "target_troops",
+                ]
+            },
         ),
         ("Destination", {"fields": ["destination", "destination_note"]}),
         (

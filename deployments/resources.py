@@ -271,7 +271,7 @@ class NationResource(TrackerResource):
 class SourceResource(TrackerResource):
     class Meta:
         model = Source
-        fields = ["publisher", "title", "published_on", "url"]
+        fields = ["publisher", "title", "published_on", "url", "agency"]
         import_id_fields = ["publisher", "title", "published_on"]
         clean_model_instances = True
         skip_unchanged = True
@@ -315,9 +315,12 @@ class TroopCountResource(SourcedResource):
             "nation",
             "host",
             "troops",
+            "troops_low",
+            "troops_high",
             "precision",
             "figure_text",
             "counted_on",
+            "location",
             *SOURCE_COLUMNS,
             "excerpt",
         ]
@@ -340,8 +343,12 @@ class IntentionResource(SourcedResource):
             "stance",
             "temporary",
             "troops_affected",
+            "troops_affected_low",
+            "troops_affected_high",
+            "target_troops",
             "destination",
             "destination_note",
+            "location",
             "speaker",
             "speaker_role",
             "stated_on",

@@ -132,6 +132,23 @@ def _within_known_dates(value: object) -> object:
     return min(max(day, EARLIEST), today).isoformat()
 
 
+RANGE_ENDS = ("", "_low", "_high")
+
+
+def _keep_range(body: dict[str, Any], field: str) -> None:
+    """A range's low end not above its high end, and its figure inside it."""
+    low, high = body.get(f"{field}_low"), body.get(f"{field}_high")
+    if low is not None and high is not None and low > high:
+        body[f"{field}_low"], body[f"{field}_high"] = low, high = high, low
+    figure = body.get(field)
+    if figure is not None:
+        if low is not None:
+            figure = max(figure, low)
+        if high is not None:
+            figure = min(figure, high)
+        body[field] = figure
+
+
 def _keep_rules_of_stored_data(
     body: dict[str, Any], path: str, path_parameters: dict[str, Any]
 ) -> None:
@@ -159,12 +176,27 @@ def _keep_rules_of_stored_data(
             body["stated_on"] = min(stated, reported) if reported else earliest
         # Not more than the latest count, which the run itself may lower to 0;
         # a change of stance alone is checked against the stored number too.
-        changes_troops = "stance" in body or body.get("troops_affected") is not None
+        changes_troops = "stance" in body or any(
+            body.get(f"troops_affected{end}") is not None for end in RANGE_ENDS
+        )
         if changes_troops and body.get("stance") != Stance.REINFORCING:
             body["troops_affected"] = 0 if body.get("troops_affected") else None
-    if path.startswith("/api/troop-counts/") and ({"troops", "precision"} & set(body)):
+            body["troops_affected_low"] = body["troops_affected_high"] = None
+        _keep_range(body, "troops_affected")
+    if path.startswith("/api/troop-counts/"):
+        _keep_range(body, "troops")
+    if path.startswith("/api/troop-counts/") and (
+        {"troops", "troops_low", "troops_high", "precision"} & set(body)
+    ):
         # No number means precision unknown, and only then.
-        troops = body.get("troops")
+        troops = next(
+            (
+                body[f"troops{end}"]
+                for end in RANGE_ENDS
+                if body.get(f"troops{end}") is not None
+            ),
+            None,
+        )
         if troops is None:
             body["troops"], body["precision"] = None, Precision.UNKNOWN
         elif body.get("precision") in (None, Precision.UNKNOWN):

@@ -271,7 +271,9 @@ FACTORIES = {
 }
 
 
-def fields_of_kind(kind: type[models.Field]) -> list[tuple[type, str]]:
+def fields_of_kind(
+    kind: type[models.Field] | tuple[type[models.Field], ...],
+) -> list[tuple[type, str]]:
     return [
         (model, field.name)
         for model in FACTORIES
@@ -281,7 +283,7 @@ def fields_of_kind(kind: type[models.Field]) -> list[tuple[type, str]]:
 
 
 # Every text a person types (choices are fixed values, checked already).
-FREE_TEXT_FIELDS = fields_of_kind(models.CharField)
+FREE_TEXT_FIELDS = fields_of_kind((models.CharField, models.TextField))
 DATE_FIELDS = fields_of_kind(models.DateField)
 
 
@@ -345,9 +347,10 @@ class TestText:
 
     def test_every_record_has_its_text_fields_checked(self) -> None:
         assert {name for _, name in FREE_TEXT_FIELDS} >= {
-            "name", "publisher", "url", "excerpt", "quote", "speaker"
+            "name", "publisher", "url", "agency", "text", "excerpt", "quote",
+            "speaker", "location",
         }  # fmt: skip
-        assert len(FREE_TEXT_FIELDS) == 12
+        assert len(FREE_TEXT_FIELDS) == 16
 
     @pytest.mark.parametrize(("model", "name"), FREE_TEXT_FIELDS, ids=str)
     def test_every_text_field_refuses_a_control_character(

@@ -64,8 +64,18 @@ class ModelRulesMixin:
     """Runs the model's own ``clean()`` so the API enforces the same rules as
     the admin and imports (e.g. a destination that is the host)."""
 
+    # A figure and its range are one value written whole: a request that
+    # names any part of it and leaves out the rest clears the rest, so
+    # ``{"troops": null}`` does not leave an old range standing behind it.
+    ranges: tuple[str, ...] = ()
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)  # type: ignore[misc]
+        for field in self.ranges:
+            parts = (field, f"{field}_low", f"{field}_high")
+            if any(part in attrs for part in parts):
+                for part in parts:
+                    attrs.setdefault(part, None)
         model: type[models.Model] = self.Meta.model  # type: ignore[attr-defined]
         candidate = model()
         instance = getattr(self, "instance", None)
@@ -97,7 +107,15 @@ class SourceSerializer(ModelRulesMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["id", "title", "publisher", "published_on", "url", "version"]
+        fields = [
+            "id",
+            "title",
+            "publisher",
+            "published_on",
+            "url",
+            "agency",
+            "version",
+        ]
         read_only_fields = ["version"]
 
 
@@ -155,6 +173,8 @@ SOURCE_COLUMNS = [
 class TroopCountSerializer(SourcedSerializer):
     """A dated, sourced troop figure; nations by code, the source by id."""
 
+    ranges = ("troops",)
+
     troops_display = serializers.CharField(source="display_troops", read_only=True)
 
     class Meta:
@@ -162,10 +182,13 @@ class TroopCountSerializer(SourcedSerializer):
         fields = [
             *DEPLOYED_COLUMNS,
             "troops",
+            "troops_low",
+            "troops_high",
             "precision",
             "troops_display",
             "figure_text",
             "counted_on",
+            "location",
             *SOURCE_COLUMNS,
             "excerpt",
             "version",
@@ -175,6 +198,8 @@ class TroopCountSerializer(SourcedSerializer):
 
 class IntentionSerializer(SourcedSerializer):
     """A dated, sourced statement of what a nation will do with its troops."""
+
+    ranges = ("troops_affected",)
 
     destination = NationCodeField(required=False, allow_null=True)
     destination_name = serializers.CharField(
@@ -188,9 +213,13 @@ class IntentionSerializer(SourcedSerializer):
             "stance",
             "temporary",
             "troops_affected",
+            "troops_affected_low",
+            "troops_affected_high",
+            "target_troops",
             "destination",
             "destination_name",
             "destination_note",
+            "location",
             "speaker",
             "speaker_role",
             "stated_on",

@@ -7,6 +7,7 @@ never stored: ``deployments.status`` derives it from these records.
 
 from deployments.models.base import (
     EARLIEST_DATE,
+    MAX_ARTICLE_CHARS,
     MAX_QUOTE_LENGTH,
     MAX_TROOPS,
     NATION_CODE,
@@ -15,6 +16,7 @@ from deployments.models.base import (
     DeployedRecord,
     VersionConflict,
     VersionedModel,
+    figure_of,
     validate_nation_code,
     validate_not_in_future,
     validate_not_too_early,
@@ -31,6 +33,7 @@ from deployments.models.deleted import (
 from deployments.models.deployment import Deployment
 from deployments.models.intention import Intention, Stance, Standing
 from deployments.models.nation import Nation
+from deployments.models.proposal import Proposal
 from deployments.models.revision import DataRevision
 from deployments.models.source import Source
 from deployments.models.text import readable, validate_text
@@ -38,6 +41,7 @@ from deployments.models.troop_count import Precision, TroopCount, format_troops
 
 __all__ = [
     "EARLIEST_DATE",
+    "MAX_ARTICLE_CHARS",
     "MAX_QUOTE_LENGTH",
     "MAX_TROOPS",
     "NATION_CODE",
@@ -56,12 +60,14 @@ __all__ = [
     "Intention",
     "Nation",
     "Precision",
+    "Proposal",
     "Source",
     "Stance",
     "Standing",
     "TroopCount",
     "VersionConflict",
     "VersionedModel",
+    "figure_of",
     "format_troops",
     "readable",
     "validate_nation_code",

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 # No nation has kept a million troops in one foreign country since the Korean
@@ -18,6 +19,10 @@ MAX_TROOPS = 1_000_000
 # Quotes and excerpts are short provenance, never the article itself. The
 # limit also keeps the unique index on quotes within PostgreSQL's row size.
 MAX_QUOTE_LENGTH = 500
+
+# An article's text is a news report, not a book: a megabyte of text is
+# several hundred pages, and anything longer was pasted by mistake.
+MAX_ARTICLE_CHARS = 1_000_000
 
 # A nation's code: ISO 3166-1 alpha-3 for a state, an acronym for an alliance.
 # NATION_CODE is the bare pattern (URL converters and routers anchor it
@@ -54,6 +59,67 @@ def validate_not_in_future(value: datetime.date) -> None:
         raise ValidationError(
             "%(value)s is in the future.", code="future_date", params={"value": value}
         )
+
+
+def figure_of(figure: int | None, low: int | None, high: int | None) -> int | None:
+    """The one figure of a number that may be a range or a bound: the figure
+    given, else the low end, else the high end. Reports that are vague count
+    at their lowest credible figure (ACLED's rule), so "30 to 40" counts 30
+    and "over 900" counts 900."""
+    if figure is not None:
+        return figure
+    return low if low is not None else high
+
+
+def range_constraints(prefix: str, field: str) -> list[models.CheckConstraint]:
+    """The database's rules for ``field`` with its ``field_low`` and
+    ``field_high``: within the limits, low ≤ high, the figure inside the range,
+    and no range without a figure (``figure_of`` fills it on save)."""
+    low, high = f"{field}_low", f"{field}_high"
+    return [
+        models.CheckConstraint(
+            condition=(Q(**{f"{low}__isnull": True}) | Q(**{f"{low}__lte": MAX_TROOPS}))
+            & (Q(**{f"{high}__isnull": True}) | Q(**{f"{high}__lte": MAX_TROOPS})),
+            name=f"{prefix}_{field}_range_in_limits",
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{low}__isnull": True})
+            | Q(**{f"{high}__isnull": True})
+            | Q(**{f"{low}__lte": F(high)}),
+            name=f"{prefix}_{field}_low_not_above_high",
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{field}__isnull": True})
+            | (
+                (Q(**{f"{low}__isnull": True}) | Q(**{f"{low}__lte": F(field)}))
+                & (Q(**{f"{high}__isnull": True}) | Q(**{f"{high}__gte": F(field)}))
+            ),
+            name=f"{prefix}_{field}_within_range",
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{field}__isnull": False})
+            | Q(**{f"{low}__isnull": True, f"{high}__isnull": True}),
+            name=f"{prefix}_{field}_range_has_figure",
+        ),
+    ]
+
+
+def clean_range(record: models.Model, field: str) -> None:
+    """The rules of ``range_constraints``, as messages naming the field."""
+    figure = getattr(record, field)
+    low = getattr(record, f"{field}_low")
+    high = getattr(record, f"{field}_high")
+    errors = {}
+    if low is not None and high is not None and low > high:
+        errors[f"{field}_high"] = (
+            f"The high end ({high:,}) is below the low end ({low:,})."
+        )
+    elif figure is not None and low is not None and figure < low:
+        errors[field] = f"{figure:,} is below the range's low end ({low:,})."
+    elif figure is not None and high is not None and figure > high:
+        errors[field] = f"{figure:,} is above the range's high end ({high:,})."
+    if errors:
+        raise ValidationError(errors)
 
 
 class VersionConflict(Exception):

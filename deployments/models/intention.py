@@ -16,6 +16,9 @@ from deployments.models.base import (
     MAX_QUOTE_LENGTH,
     MAX_TROOPS,
     DeployedRecord,
+    clean_range,
+    figure_of,
+    range_constraints,
     validate_not_in_future,
     validate_not_too_early,
 )
@@ -125,6 +128,27 @@ class Intention(DeployedRecord):
         help_text="How many troops the statement concerns; empty when the source "
         "gives no number (“some of its troops”).",
     )
+    troops_affected_low = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_TROOPS)],
+        help_text="The low end of a range (“30 to 40 soldiers will remain”) or a "
+        "lower bound (“more than 200”); empty for one figure.",
+    )
+    troops_affected_high = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_TROOPS)],
+        help_text="The high end of a range or an upper bound (“up to 300”); "
+        "empty for one figure.",
+    )
+    target_troops = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_TROOPS)],
+        help_text="The level planned after the move (“down to 24,000”), when the "
+        "source gives one.",
+    )
     destination = models.ForeignKey(
         Nation,
         on_delete=models.PROTECT,
@@ -139,6 +163,12 @@ class Intention(DeployedRecord):
         validators=[validate_text],
         help_text="Where troops go, in the source's words "
         "(“locations inside and outside Iraq”).",
+    )
+    location = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_text],
+        help_text="A base or city inside the host (“Taji”), when the source names one.",
     )
     speaker = models.CharField(
         max_length=200,
@@ -206,6 +236,12 @@ class Intention(DeployedRecord):
                 condition=Q(troops_affected__isnull=True)
                 | Q(troops_affected__gte=0, troops_affected__lte=MAX_TROOPS),
                 name="intention_troops_affected_in_range",
+            ),
+            *range_constraints("intention", "troops_affected"),
+            models.CheckConstraint(
+                condition=Q(target_troops__isnull=True)
+                | Q(target_troops__gte=0, target_troops__lte=MAX_TROOPS),
+                name="intention_target_troops_in_range",
             ),
             models.CheckConstraint(
                 condition=~Q(nation=models.F("host")),
@@ -275,8 +311,15 @@ class Intention(DeployedRecord):
         """The statement's date when known, else the date it was reported."""
         return self.stated_on or self.reported_on
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.troops_affected = figure_of(
+            self.troops_affected, self.troops_affected_low, self.troops_affected_high
+        )
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
+        clean_range(self, "troops_affected")
         errors: dict[str, Any] = {}
         if self.nation_id and self.nation_id == self.host_id:
             errors["host"] = "A nation cannot be its own host."
@@ -285,8 +328,11 @@ class Intention(DeployedRecord):
         if self.stated_on and self.reported_on and self.stated_on > self.reported_on:
             errors["stated_on"] = "A statement cannot be made after it was reported."
         # Reinforcements add troops, so they may exceed today's count.
+        affected = figure_of(
+            self.troops_affected, self.troops_affected_low, self.troops_affected_high
+        )
         if (
-            self.troops_affected is not None
+            affected is not None
             and self.stance != Stance.REINFORCING
             and self.nation_id
             and self.host_id
@@ -295,7 +341,7 @@ class Intention(DeployedRecord):
                 self.nation, self.host, as_of=self.reported_on
             )
             known = latest.troops if latest is not None else None
-            if known is not None and self.troops_affected > known:
+            if known is not None and affected > known:
                 errors["troops_affected"] = (
                     f"More than the {known:,} troops {self.nation.code} had in "
                     f"{self.host.code} by {latest.counted_on:%Y-%m-%d} (the "

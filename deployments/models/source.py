@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from deployments.models.base import (
+    MAX_ARTICLE_CHARS,
     VersionedModel,
     validate_not_in_future,
     validate_not_too_early,
@@ -42,6 +44,21 @@ class Source(VersionedModel):
         validators=[validate_not_too_early, validate_not_in_future]
     )
     url = models.URLField(max_length=500, blank=True, validators=[validate_text])
+    agency = models.CharField(
+        max_length=50,
+        blank=True,
+        validators=[validate_text],
+        help_text="The wire agency whose story this is (AFP, AP, Reuters), when "
+        "it carried one: two outlets printing the same agency story are one "
+        "source of evidence.",
+    )
+    text = models.TextField(
+        blank=True,
+        validators=[validate_text, MaxLengthValidator(MAX_ARTICLE_CHARS)],
+        help_text="The article's text as entered, which every quote and "
+        "proposal's span refers to. Shown to staff only; fixed once proposals "
+        "point into it.",
+    )
 
     history = HistoricalRecords()
     objects = SourceQuerySet.as_manager()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -14,6 +15,9 @@ from deployments.models.base import (
     MAX_QUOTE_LENGTH,
     MAX_TROOPS,
     DeployedRecord,
+    clean_range,
+    figure_of,
+    range_constraints,
     validate_not_in_future,
     validate_not_too_early,
 )
@@ -97,7 +101,23 @@ class TroopCount(DeployedRecord):
         null=True,
         blank=True,
         validators=[MaxValueValidator(MAX_TROOPS)],
-        help_text="Number of troops; empty when the source gives no number.",
+        help_text="Number of troops: the one figure the status counts. Empty "
+        "when the source gives no number; with only a range or bound, its low "
+        "end (else its high end) is taken, the conservative rule.",
+    )
+    troops_low = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_TROOPS)],
+        help_text="The low end of a range (“30 to 40”) or a lower bound (“over "
+        "900”); empty when the source gives one figure.",
+    )
+    troops_high = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_TROOPS)],
+        help_text="The high end of a range (“30 to 40”) or an upper bound "
+        "(“nearly 12,000”); empty when the source gives one figure.",
     )
     precision = models.CharField(
         max_length=12,
@@ -116,6 +136,13 @@ class TroopCount(DeployedRecord):
         validators=[validate_not_too_early, validate_not_in_future],
         help_text="The date the figure describes (“as of”); the source's date "
         "when it names no other.",
+    )
+    location = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_text],
+        help_text="A base or city inside the host (“Ain al-Asad”), when the "
+        "source names one.",
     )
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="troop_counts"
@@ -147,6 +174,7 @@ class TroopCount(DeployedRecord):
                 | (Q(troops__isnull=False) & ~Q(precision=Precision.UNKNOWN)),
                 name="troop_count_unknown_iff_no_number",
             ),
+            *range_constraints("troop_count", "troops"),
             models.CheckConstraint(
                 condition=~Q(nation=models.F("host")),
                 name="troop_count_nation_is_not_host",
@@ -178,7 +206,13 @@ class TroopCount(DeployedRecord):
 
     @property
     def display_troops(self) -> str:
-        return format_troops(self.troops, self.precision)
+        return format_troops(
+            self.troops, self.precision, self.troops_low, self.troops_high
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.troops = figure_of(self.troops, self.troops_low, self.troops_high)
+        super().save(*args, **kwargs)
 
     def natural_key(self) -> tuple[str, ...]:
         return (
@@ -192,11 +226,13 @@ class TroopCount(DeployedRecord):
 
     def clean(self) -> None:
         super().clean()
-        if self.troops is None and self.precision not in ("", Precision.UNKNOWN):
+        clean_range(self, "troops")
+        troops = figure_of(self.troops, self.troops_low, self.troops_high)
+        if troops is None and self.precision not in ("", Precision.UNKNOWN):
             raise ValidationError(
                 {"precision": "Without a number the precision is “unknown”."}
             )
-        if self.troops is not None and self.precision == Precision.UNKNOWN:
+        if troops is not None and self.precision == Precision.UNKNOWN:
             raise ValidationError(
                 {"precision": "A number needs a precision other than “unknown”."}
             )
@@ -204,8 +240,20 @@ class TroopCount(DeployedRecord):
             raise ValidationError({"host": "A nation cannot host its own troops."})
 
 
-def format_troops(troops: int | None, precision: str) -> str:
-    """Write a figure as people do: "~5,200", "est. 500", "1,000", "unknown"."""
+def format_troops(
+    troops: int | None,
+    precision: str,
+    low: int | None = None,
+    high: int | None = None,
+) -> str:
+    """Write a figure as people do: "~5,200", "est. 500", "1,000", "30–40",
+    "900+" (over 900), "≤12,000" (up to, nearly 12,000), "unknown"."""
+    if low is not None and high is not None and low != high:
+        return f"{low:,}–{high:,}"
+    if low is not None and high is None:
+        return f"{low:,}+"
+    if high is not None and low is None:
+        return f"≤{high:,}"
     if troops is None:
         return "unknown"
     prefix = {Precision.APPROXIMATE: "~", Precision.ESTIMATED: "est. "}.get(

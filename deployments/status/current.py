@@ -48,9 +48,14 @@ class StatusRow(NamedTuple):
     operation: str
     # The latest troop count.
     troops: int | None = None
+    # A range or bound the source gives ("30 to 40", "over 900"); ``troops``
+    # is then its low end (else its high end), the conservative figure.
+    troops_low: int | None = None
+    troops_high: int | None = None
     troops_precision: str | None = None
     figure_text: str | None = None
     troops_as_of: datetime.date | None = None
+    troops_location: str | None = None
     troops_excerpt: str | None = None
     troops_source: int | None = None
     troops_source_title: str | None = None
@@ -63,6 +68,10 @@ class StatusRow(NamedTuple):
     stance: str | None = None
     temporary: bool | None = None
     troops_affected: int | None = None
+    troops_affected_low: int | None = None
+    troops_affected_high: int | None = None
+    # The level planned after the move ("down to 24,000").
+    target_troops: int | None = None
     destination: str | None = None
     destination_name: str | None = None
     destination_note: str | None = None
@@ -70,6 +79,7 @@ class StatusRow(NamedTuple):
     stated_by_role: str | None = None
     stated_on: datetime.date | None = None
     reported_on: datetime.date | None = None
+    intention_location: str | None = None
     standing: str | None = None
     quote: str | None = None
     intention_source: int | None = None
@@ -127,9 +137,12 @@ _SOURCE_FIELDS = {
 }
 _COUNT_FIELDS = {
     "troops": "troops",
+    "troops_low": "troops_low",
+    "troops_high": "troops_high",
     "troops_precision": "precision",
     "figure_text": "figure_text",
     "troops_as_of": "counted_on",
+    "troops_location": "location",
     "troops_excerpt": "excerpt",
     **{f"troops_source{suffix}": field for suffix, field in _SOURCE_FIELDS.items()},
 }
@@ -137,6 +150,9 @@ _INTENTION_FIELDS = {
     "stance": "stance",
     "temporary": "temporary",
     "troops_affected": "troops_affected",
+    "troops_affected_low": "troops_affected_low",
+    "troops_affected_high": "troops_affected_high",
+    "target_troops": "target_troops",
     "destination": "destination__code",
     "destination_name": "destination__name",
     "destination_note": "destination_note",
@@ -144,6 +160,7 @@ _INTENTION_FIELDS = {
     "stated_by_role": "speaker_role",
     "stated_on": "stated_on",
     "reported_on": "reported_on",
+    "intention_location": "location",
     "standing": "standing",
     "quote": "quote",
     **{f"intention_source{suffix}": field for suffix, field in _SOURCE_FIELDS.items()},
@@ -235,8 +252,8 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
 
 def _with_display(count: tuple[Any, ...]) -> tuple[Any, ...]:
     """A count's fields, then its figure as written (``troops_display``)."""
-    troops, precision = count[0], count[1]
-    return (*count, format_troops(troops, precision))
+    troops, low, high, precision = count[:4]
+    return (*count, format_troops(troops, precision, low, high))
 
 
 def _latest_values(
