@@ -113,6 +113,10 @@ class TrackerResource(resources.ModelResource):
         self.max_rows = max_rows
         self.row_of_record: dict[Any, int] = {}
 
+    # Columns added after files in the format were first written: a file
+    # without them is read as before, and the records keep those fields empty.
+    optional_columns: frozenset[str] = frozenset()
+
     def get_queryset(self) -> Any:
         # Rows in the order they were entered: re-imported, they keep that
         # order, which breaks ties between same-day statements in the status.
@@ -149,7 +153,11 @@ class TrackerResource(resources.ModelResource):
                     problems.append(f"Column {number} has values but no name.")
                 continue
             headers.append(str(header))
-        missing = [column for column in expected if column not in headers]
+        missing = [
+            column
+            for column in expected
+            if column not in headers and column not in self.optional_columns
+        ]
         unknown = [header for header in headers if header not in expected]
         repeated = sorted({header for header in headers if headers.count(header) > 1})
         if missing:
@@ -269,6 +277,8 @@ class NationResource(TrackerResource):
 
 
 class SourceResource(TrackerResource):
+    optional_columns = frozenset({"agency"})
+
     class Meta:
         model = Source
         fields = ["publisher", "title", "published_on", "url", "agency"]
@@ -306,6 +316,7 @@ class SourcedResource(TrackerResource):
 
 
 class TroopCountResource(SourcedResource):
+    optional_columns = frozenset({"troops_low", "troops_high", "location"})
     nation = nation_field("nation")
     host = nation_field("host")
 
@@ -331,6 +342,14 @@ class TroopCountResource(SourcedResource):
 
 
 class IntentionResource(SourcedResource):
+    optional_columns = frozenset(
+        {
+            "troops_affected_low",
+            "troops_affected_high",
+            "target_troops",
+            "location",
+        }
+    )
     nation = nation_field("nation")
     host = nation_field("host")
     destination = nation_field("destination")

@@ -69,6 +69,37 @@ def status_snapshot() -> list[tuple]:
     ]
 
 
+def test_ranges_and_bases_import_from_their_own_columns(
+    tmp_path: Path, wire_source: Source
+) -> None:
+    header = HEADER.replace("troops,", "troops,troops_low,troops_high,location,")
+    path = write(
+        tmp_path,
+        "counts.csv",
+        header
+        + f"DEU,IRQ,,30,40,Taji,approximate,30 to 40,2020-02-01,{SOURCE},30 to 40.\n",
+    )
+    run_import("troop-counts", str(path))
+    count = TroopCount.objects.get(nation__code="DEU", source=wire_source)
+    assert (count.troops, count.troops_low, count.troops_high) == (30, 30, 40)
+    assert count.location == "Taji"
+
+
+def test_an_unordered_range_in_a_file_changes_nothing(
+    tmp_path: Path, wire_source: Source
+) -> None:
+    header = HEADER.replace("troops,", "troops,troops_low,troops_high,")
+    path = write(
+        tmp_path,
+        "counts.csv",
+        header + f"DEU,IRQ,,40,30,approximate,40 to 30,2020-02-01,{SOURCE},Odd.\n",
+    )
+    before = TroopCount.objects.count()
+    with pytest.raises(CommandError):
+        run_import("troop-counts", str(path))
+    assert TroopCount.objects.count() == before
+
+
 def test_good_csv_creates_counts(tmp_path: Path, wire_source: Source) -> None:
     path = write(
         tmp_path,

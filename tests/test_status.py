@@ -299,7 +299,10 @@ def expected_row(deployment: Deployment, as_of: datetime.date | None) -> dict:
     if count is not None:
         row.update(
             troops=count.troops,
+            troops_low=count.troops_low,
+            troops_high=count.troops_high,
             troops_precision=count.precision,
+            troops_location=count.location,
             troops_display=count.display_troops,
             figure_text=count.figure_text,
             troops_as_of=count.counted_on,
@@ -316,6 +319,10 @@ def expected_row(deployment: Deployment, as_of: datetime.date | None) -> dict:
             stance=statement.stance,
             temporary=statement.temporary,
             troops_affected=statement.troops_affected,
+            troops_affected_low=statement.troops_affected_low,
+            troops_affected_high=statement.troops_affected_high,
+            target_troops=statement.target_troops,
+            intention_location=statement.location,
             destination=destination.code if destination else None,
             destination_name=destination.name if destination else None,
             destination_note=statement.destination_note,

@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalintention',
             name='location',
-            field=models.CharField(blank=True, help_text='A base or city inside the host (“Taji”), when the source names one.', max_length=200, validators=[deployments.models.text.validate_text]),
+            field=models.CharField(blank=True, db_default='', help_text='A base or city inside the host (“Taji”), when the source names one.', max_length=200, validators=[deployments.models.text.validate_text]),
         ),
         migrations.AddField(
             model_name='historicalintention',
@@ -104,17 +104,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalsource',
             name='agency',
-            field=models.CharField(blank=True, help_text='The wire agency whose story this is (AFP, AP, Reuters), when it carried one: two outlets printing the same agency story are one source of evidence.', max_length=50, validators=[deployments.models.text.validate_text]),
+            field=models.CharField(blank=True, db_default='', help_text='The wire agency whose story this is (AFP, AP, Reuters), when it carried one: two outlets printing the same agency story are one source of evidence.', max_length=50, validators=[deployments.models.text.validate_text]),
         ),
         migrations.AddField(
             model_name='historicalsource',
             name='text',
-            field=models.TextField(blank=True, help_text="The article's text as entered, which every quote and proposal's span refers to. Shown to staff only; fixed once proposals point into it.", validators=[deployments.models.text.validate_text, django.core.validators.MaxLengthValidator(1000000)]),
+            field=models.TextField(blank=True, db_default='', help_text="The article's text as entered, which every quote and proposal's span refers to. Shown to staff only; fixed once proposals point into it.", validators=[deployments.models.text.validate_text, django.core.validators.MaxLengthValidator(1000000)]),
         ),
         migrations.AddField(
             model_name='historicaltroopcount',
             name='location',
-            field=models.CharField(blank=True, help_text='A base or city inside the host (“Ain al-Asad”), when the source names one.', max_length=200, validators=[deployments.models.text.validate_text]),
+            field=models.CharField(blank=True, db_default='', help_text='A base or city inside the host (“Ain al-Asad”), when the source names one.', max_length=200, validators=[deployments.models.text.validate_text]),
         ),
         migrations.AddField(
             model_name='historicaltroopcount',
@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='intention',
             name='location',
-            field=models.CharField(blank=True, help_text='A base or city inside the host (“Taji”), when the source names one.', max_length=200, validators=[deployments.models.text.validate_text]),
+            field=models.CharField(blank=True, db_default='', help_text='A base or city inside the host (“Taji”), when the source names one.', max_length=200, validators=[deployments.models.text.validate_text]),
         ),
         migrations.AddField(
             model_name='intention',
@@ -149,17 +149,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='source',
             name='agency',
-            field=models.CharField(blank=True, help_text='The wire agency whose story this is (AFP, AP, Reuters), when it carried one: two outlets printing the same agency story are one source of evidence.', max_length=50, validators=[deployments.models.text.validate_text]),
+            field=models.CharField(blank=True, db_default='', help_text='The wire agency whose story this is (AFP, AP, Reuters), when it carried one: two outlets printing the same agency story are one source of evidence.', max_length=50, validators=[deployments.models.text.validate_text]),
         ),
         migrations.AddField(
             model_name='source',
             name='text',
-            field=models.TextField(blank=True, help_text="The article's text as entered, which every quote and proposal's span refers to. Shown to staff only; fixed once proposals point into it.", validators=[deployments.models.text.validate_text, django.core.validators.MaxLengthValidator(1000000)]),
+            field=models.TextField(blank=True, db_default='', help_text="The article's text as entered, which every quote and proposal's span refers to. Shown to staff only; fixed once proposals point into it.", validators=[deployments.models.text.validate_text, django.core.validators.MaxLengthValidator(1000000)]),
         ),
         migrations.AddField(
             model_name='troopcount',
             name='location',
-            field=models.CharField(blank=True, help_text='A base or city inside the host (“Ain al-Asad”), when the source names one.', max_length=200, validators=[deployments.models.text.validate_text]),
+            field=models.CharField(blank=True, db_default='', help_text='A base or city inside the host (“Ain al-Asad”), when the source names one.', max_length=200, validators=[deployments.models.text.validate_text]),
         ),
         migrations.AddField(
             model_name='troopcount',

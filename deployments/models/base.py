@@ -105,7 +105,8 @@ def range_constraints(prefix: str, field: str) -> list[models.CheckConstraint]:
 
 
 def clean_range(record: models.Model, field: str) -> None:
-    """The rules of ``range_constraints``, as messages naming the field."""
+    """The rules of ``range_constraints``, as messages naming the field; a
+    record with a range and no figure gets its lowest credible one."""
     figure = getattr(record, field)
     low = getattr(record, f"{field}_low")
     high = getattr(record, f"{field}_high")
@@ -120,6 +121,9 @@ def clean_range(record: models.Model, field: str) -> None:
         errors[field] = f"{figure:,} is above the range's high end ({high:,})."
     if errors:
         raise ValidationError(errors)
+    # The figure the record will be saved with, so the database's rules are
+    # checked against what will be written.
+    setattr(record, field, figure_of(figure, low, high))
 
 
 class VersionConflict(Exception):

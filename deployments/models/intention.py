@@ -165,6 +165,7 @@ class Intention(DeployedRecord):
         "(“locations inside and outside Iraq”).",
     )
     location = models.CharField(
+        db_default="",
         max_length=200,
         blank=True,
         validators=[validate_text],

@@ -45,6 +45,7 @@ class Source(VersionedModel):
     )
     url = models.URLField(max_length=500, blank=True, validators=[validate_text])
     agency = models.CharField(
+        db_default="",
         max_length=50,
         blank=True,
         validators=[validate_text],
@@ -53,6 +54,7 @@ class Source(VersionedModel):
         "source of evidence.",
     )
     text = models.TextField(
+        db_default="",
         blank=True,
         validators=[validate_text, MaxLengthValidator(MAX_ARTICLE_CHARS)],
         help_text="The article's text as entered, which every quote and "

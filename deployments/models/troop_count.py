@@ -138,6 +138,7 @@ class TroopCount(DeployedRecord):
         "when it names no other.",
     )
     location = models.CharField(
+        db_default="",
         max_length=200,
         blank=True,
         validators=[validate_text],
