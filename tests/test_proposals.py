@@ -79,7 +79,9 @@ def test_accepting_writes_the_statement_and_links_it(source, editor) -> None:
 def test_accepting_records_which_proposal_and_extractor_made_it(source) -> None:
     statement = proposal(source).accept()
     reason = statement.history.latest().history_change_reason
-    assert reason == f"Accepted from proposal {Proposal.objects.get().pk} (extractor 1.0)"
+    assert (
+        reason == f"Accepted from proposal {Proposal.objects.get().pk} (extractor 1.0)"
+    )
 
 
 def test_accepting_a_nation_the_tracker_lacks_creates_it_from_the_gazetteer(
