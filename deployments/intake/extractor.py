@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -162,6 +163,10 @@ def _read(sentence: Sentence) -> Reading:
     )
 
 
+# "If the attacks go on, Spain will withdraw": the whole sentence hangs on it.
+_CONDITIONAL_OPENING = re.compile(r"\W*(?:if|unless|should|were)\b", re.IGNORECASE)
+
+
 def _cues(text: str) -> list[Cue]:
     """The stance cues of ``text`` that state an intention: negated ones
     turned round ("not leaving" is staying), and none that are wished for,
@@ -181,7 +186,11 @@ def _cues(text: str) -> list[Cue]:
     for cue in cues:
         clause = re.split(r"[,;:—–]|\s-\s", text[: cue.start])[-1]
         near = " ".join(text[: cue.start].split()[-4:])
-        if re.search(r"\b(?:if|unless)\b", clause, re.IGNORECASE):
+        if (
+            re.search(r"\b(?:if|unless)\b", clause, re.IGNORECASE)
+            or _CONDITIONAL_OPENING.match(text)
+            or re.search(r"\bonly\s+if\b", text[cue.end :], re.IGNORECASE)
+        ):
             continue
         if pattern("desires").search(near):
             continue
@@ -468,7 +477,15 @@ def _nations(reading: Reading, host: str) -> list[str]:
         and not _in_between(text, mention)
     ]
     if not names:
-        return []
+        # "Swedish Defence Minister Anna Berg said ...": the speaker's nation.
+        roles = "|".join(re.escape(role) for role in lexicon()["speaker_roles"])
+        titled = [
+            mention.code
+            for mention in reading.mentions
+            if mention.code != host
+            and re.match(rf"\s+(?:{roles})\b", text[mention.end :])
+        ]
+        return titled[:1]
     chosen = [names[0]]
     for mention in names[1:]:
         gap = text[chosen[-1].end : mention.start]
@@ -490,15 +507,37 @@ def _in_between(text: str, mention: NationMention) -> bool:
 
 
 def _modifies_troops(text: str, mention: NationMention) -> bool:
-    after = text[mention.end : mention.end + 60]
-    nouns = pattern("troop_nouns").pattern
-    return bool(
-        re.match(
-            rf"(?:\s+(?:[\w,.-]+|\d[\d,]*)){{0,3}}?\s+{nouns}",
-            after,
-            re.IGNORECASE,
-        )
-    ) and not re.match(r"\s+(?:and|or|to|in|from)\b", after)
+    """ "Danish troops", "US 5,200 troops", "Canada's estimated 500 soldiers",
+    "Belgian and Dutch troops": the nation is the troops' own."""
+    after = text[mention.end : mention.end + 80]
+    if _OWNER_AFTER().match(after):
+        return True
+    listed = re.match(r"(?:\s*,|\s+and|\s+or)\s+", after)
+    if listed:
+        rest = text[mention.end + listed.end() :]
+        following = nation_mentions(rest[:40])
+        if following and following[0].start == 0:
+            return bool(_OWNER_AFTER().match(rest[following[0].end :]))
+    return False
+
+
+@functools.cache
+def _OWNER_AFTER() -> re.Pattern[str]:  # noqa: N802
+    lex = lexicon()
+    words = [
+        *lex["troop_modifiers"],
+        *lex["hedges"]["approximate"],
+        *lex["hedges"]["estimated"],
+    ]
+    modifier = "|".join(
+        re.escape(word).replace(r"\ ", r"\s+")
+        for word in sorted(words, key=len, reverse=True)
+    )
+    return re.compile(
+        rf"(?:\s+(?:{modifier}|\d[\d,.]*(?:-\w+)?|(?-i:[A-Z][\w.-]*))){{0,4}}?"
+        rf"\s+{pattern('troop_nouns').pattern}",
+        re.IGNORECASE,
+    )
 
 
 def _figure_nation(reading: Reading, figure: Figure, host: str) -> str:
@@ -519,7 +558,8 @@ def _figure_nation(reading: Reading, figure: Figure, host: str) -> str:
 
 
 _LOCATION = re.compile(
-    r"\b(?:at|in|on|from|to)\s+(?:the\s+)?(?P<name>(?:[A-Z][\w'’-]*\s+){1,3}?)"
+    r"\b(?:at|in|on|from|to)\s+(?:the\s+)?"
+    r"(?P<name>(?:(?:[A-Z]|al-|el-|ad-|as-|ash-)[\w'’-]*\s+){1,3}?)"
     r"(?:[Aa]ir\s+)?(?:[Bb]ase|[Aa]irbase|[Aa]irfield|[Cc]amp|[Gg]arrison)\b"
     r"|\b(?:Camp|Fort|Base)\s+(?P<named>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
 )
