@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -41,3 +42,69 @@ def known_nation(code: str) -> KnownNation | None:
     name = getattr(country, "common_name", None) or country.name
     # ISO's "Iran, Islamic Republic of" reads as "Iran" on every page.
     return KnownNation(code, name.split(",")[0], "state")
+
+
+NAMES_FILE = Path(__file__).with_name("nations.json")
+
+# ISO names that are mostly something else in English news: New Jersey, the
+# Channel Island's sweaters.
+AMBIGUOUS_ISO_NAMES = {"Jersey", "Guernsey", "Man"}
+
+
+class NationMention(NamedTuple):
+    """A nation named in a text: where, and whether by a name (which may
+    also name the place: "troops in Iraq") or by a demonym ("Danish")."""
+
+    code: str
+    start: int
+    end: int
+    text: str
+    demonym: bool
+    possessive: bool
+
+
+@functools.cache
+def _labels() -> dict[str, tuple[str, bool]]:
+    """Every label → (code, is a demonym): pycountry's names and common
+    names for every state, then ``nations.json``'s short names and demonyms."""
+    labels: dict[str, tuple[str, bool]] = {}
+    for country in pycountry.countries:
+        for label in (country.name, getattr(country, "common_name", None)):
+            if label and "," not in label and label not in AMBIGUOUS_ISO_NAMES:
+                labels[label] = (country.alpha_3, False)
+    for code, names in json.loads(NAMES_FILE.read_text(encoding="utf-8")).items():
+        if code.startswith("_"):
+            continue
+        for label in names["names"]:
+            labels[label] = (code, False)
+        for label in names["demonyms"]:
+            labels[label] = (code, True)
+    return labels
+
+
+@functools.cache
+def _mention_pattern() -> re.Pattern[str]:
+    # Longest first, so "South Sudan" wins over "Sudan"; case-sensitive, so
+    # "US" is not the pronoun "us".
+    alternatives = "|".join(
+        re.escape(label) for label in sorted(_labels(), key=len, reverse=True)
+    )
+    return re.compile(rf"(?<![\w.-])({alternatives})(['’]s)?(?![\w])")
+
+
+def nation_mentions(text: str) -> list[NationMention]:
+    """The nations and alliances ``text`` names, in order."""
+    mentions = []
+    labels = _labels()
+    for match in _mention_pattern().finditer(text):
+        label = match.group(1)
+        code, demonym = labels[label]
+        start = match.start()
+        if label.startswith("the ") or label.startswith("The "):
+            start += 4
+        mentions.append(
+            NationMention(
+                code, start, match.end(), match.group(), demonym, bool(match.group(2))
+            )
+        )
+    return mentions
