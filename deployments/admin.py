@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from deployments.caching import CachedCountPaginator
+from deployments.intake_admin import ArticleIntakeMixin
 from deployments.models import (
     DeletedDeployment,
     DeletedIntention,
@@ -300,14 +301,23 @@ class NationAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
 
 
 @admin.register(Source)
-class SourceAdmin(VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin):
+class SourceAdmin(
+    ArticleIntakeMixin, VersionCheckedAdminMixin, SpreadsheetMixin, SimpleHistoryAdmin
+):
     list_per_page = ROWS_PER_PAGE
     resource_classes = [SourceResource]
     # Sources are web pages; a bare "example.com" means https, as Django 6 will.
     formfield_overrides = {
         models.URLField: {"form_class": URLField, "assume_scheme": "https"}
     }
-    list_display = ["title", "publisher", "agency", "published_on", "url"]
+    list_display = [
+        "title",
+        "publisher",
+        "agency",
+        "published_on",
+        "url",
+        "review_link",
+    ]
     list_filter = ["agency", "publisher"]
     search_fields = ["title", "publisher", "agency", "url"]
     date_hierarchy = "published_on"

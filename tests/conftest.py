@@ -57,7 +57,14 @@ def editor(db: None) -> User:
         *(
             f"{action}_{model}"
             for action in ("add", "change", "delete", "view")
-            for model in ("nation", "source", "deployment", "troopcount", "intention")
+            for model in (
+                "nation",
+                "source",
+                "deployment",
+                "troopcount",
+                "intention",
+                "proposal",
+            )
         ),
     )
 

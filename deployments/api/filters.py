@@ -19,6 +19,7 @@ from deployments.models import (
     Intention,
     Nation,
     Precision,
+    Proposal,
     Source,
     Stance,
     Standing,
@@ -206,4 +207,18 @@ class IntentionFilter(SourcedRecordFilter):
 
     class Meta:
         model = Intention
+        fields: list[str] = []
+
+
+class ProposalFilter(filters.FilterSet):
+    source = NumberInFilter(
+        field_name="source_id", help_text="Source ids, comma-separated."
+    )
+    state = ChoiceInFilter(choices=Proposal.State.choices)
+    kind = ChoiceInFilter(choices=Proposal.Kind.choices)
+    nation = CodeInFilter(field_name="nation")
+    host = CodeInFilter(field_name="host")
+
+    class Meta:
+        model = Proposal
         fields: list[str] = []

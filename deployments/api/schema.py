@@ -240,8 +240,13 @@ class TrackerAutoSchema(AutoSchema):
             statuses["404"] = "The page number is past the last page."
         if method in {"POST", "PUT", "PATCH", "DELETE"}:
             statuses |= WRITE_ERRORS
-        if method in {"PUT", "PATCH", "DELETE"}:
+        if method in {"PUT", "PATCH", "DELETE"} or (method == "POST" and is_detail):
             statuses |= CONDITIONAL_ERRORS
+        if getattr(self.view, "reads_need_permission", False):
+            statuses |= {
+                "401": WRITE_ERRORS["401"],
+                "403": "Authenticated, but without the permission to read these.",
+            }
         if method == "DELETE":  # no body, and no query parameter but format
             statuses.pop("415")
             statuses.pop("400")

@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from deployments.api import views
+from deployments.api import intake, views
 from deployments.api.history import ChangesView
 
 
@@ -15,6 +15,7 @@ class TrackerRouter(DefaultRouter):
 
     root_entries = {
         "status": "api-status",
+        "articles": "api-articles",
         "changes": "api-changes",
         "schema": "api-schema",
         "docs": "api-docs",
@@ -35,9 +36,11 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("deployments", views.DeploymentViewSet, basename="deployment")
 router.register("troop-counts", views.TroopCountViewSet, basename="troop-count")
 router.register("intentions", views.IntentionViewSet, basename="intention")
+router.register("proposals", intake.ProposalViewSet, basename="proposal")
 
 urlpatterns = [
     path("status/", views.StatusView.as_view(), name="api-status"),
+    path("articles/", intake.ArticleView.as_view(), name="api-articles"),
     path("changes/", ChangesView.as_view(), name="api-changes"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file of its own,

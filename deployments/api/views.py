@@ -62,14 +62,9 @@ def etag_for(version: int) -> str:
     return f'"v{version}"'
 
 
-@extend_schema_view(
-    retrieve=extend_schema(parameters=[ETAG]),
-    update=extend_schema(parameters=[IF_MATCH, ETAG]),
-    partial_update=extend_schema(parameters=[IF_MATCH, ETAG]),
-    destroy=extend_schema(parameters=[IF_MATCH]),
-)
-class VersionedModelViewSet(JSONErrorsMixin, viewsets.ModelViewSet):
-    """CRUD with ETag / If-Match on every record."""
+class ConditionalRecordMixin:
+    """Detail reads carry the record's version as an ETag; changes may send
+    it back in If-Match, and a stale one answers 412."""
 
     # Ids are whole numbers; anything else is no such record (404).
     lookup_value_regex = "[0-9]+"
@@ -97,7 +92,7 @@ class VersionedModelViewSet(JSONErrorsMixin, viewsets.ModelViewSet):
         return versions[0]
 
     def get_object(self) -> Any:
-        record = super().get_object()
+        record = super().get_object()  # type: ignore[misc]
         expected = (
             self.expected_version()
             if self.request.method
@@ -111,6 +106,23 @@ class VersionedModelViewSet(JSONErrorsMixin, viewsets.ModelViewSet):
         if expected is not None and expected != record.version:
             raise PreconditionFailed()
         return record
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)  # type: ignore[misc]
+        response["ETag"] = etag_for(response.data["version"])
+        return response
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[ETAG]),
+    update=extend_schema(parameters=[IF_MATCH, ETAG]),
+    partial_update=extend_schema(parameters=[IF_MATCH, ETAG]),
+    destroy=extend_schema(parameters=[IF_MATCH]),
+)
+class VersionedModelViewSet(
+    ConditionalRecordMixin, JSONErrorsMixin, viewsets.ModelViewSet
+):
+    """CRUD with ETag / If-Match on every record."""
 
     @extend_schema(responses=VersionSerializer(many=True))
     # The whole history, unfiltered: no filter or page parameters.
@@ -128,11 +140,6 @@ class VersionedModelViewSet(JSONErrorsMixin, viewsets.ModelViewSet):
         if not versions:
             raise NotFound()
         return Response(VersionSerializer(versions, many=True).data)
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = etag_for(response.data["version"])
-        return response
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().update(request, *args, **kwargs)

@@ -85,7 +85,15 @@ HEADER_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 class ArticleRefused(ValueError):
     """The text cannot be taken in; the message says why, for the person who
-    gave it."""
+    gave it. ``field`` is the input at fault; ``existing`` the source already
+    entered for the article, when that is the reason."""
+
+    def __init__(
+        self, message: str, *, field: str = "text", existing: Source | None = None
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.existing = existing
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,9 @@ def take_in_article(
     duplicate = existing_source(title, publisher, published_on)
     if duplicate is not None:
         raise ArticleRefused(
-            f"This article was entered already, as source {duplicate.pk} ({duplicate})."
+            f"This article was entered already, as source {duplicate.pk} "
+            f"({duplicate}).",
+            existing=duplicate,
         )
     proposed = propose(text, published_on)
     with transaction.atomic():

@@ -272,6 +272,35 @@ class Proposal(VersionedModel):
             self.save()
         return record
 
+    @classmethod
+    def record_missed(
+        cls, source: Source, kind: str, values: dict[str, Any], user: Any = None
+    ) -> TroopCount | Intention:
+        """A record of a sentence the extractor missed, kept as a reviewer's
+        proposal (so recall can be measured) and accepted at once; nothing is
+        kept when the record breaks a rule."""
+        quote = locate_quote(source.text, values.get("quote") or "")
+        start = source.text.index(quote)
+        fields = {name: values[name] for name in EDITABLE_FIELDS if name in values}
+        for name in ("nation", "host", "destination"):
+            fields[name] = (fields.get(name) or "").strip().upper()
+        with transaction.atomic():
+            proposal = cls(
+                source=source,
+                kind=kind,
+                origin=cls.Origin.REVIEWER,
+                **{
+                    **fields,
+                    "quote": quote,
+                    "stance": fields.get("stance") or "",
+                    "precision": fields.get("precision") or Precision.UNKNOWN,
+                },
+                start=start,
+                end=start + len(quote),
+            )
+            proposal.save()
+            return proposal.accept(user)
+
     def reject(self, user: Any = None, because: str = "") -> None:
         """Set the proposal aside, with the reason (required)."""
         if self.state != self.State.PENDING:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,3 +51,28 @@ def browser() -> Iterator[object]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+class PolicyWatch:
+    """Collects what the console says about the content security policy."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+        self.errors: list[str] = []
+
+    def on_console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            self.violations.append(message.text)
+        elif message.type == "error":
+            self.errors.append(message.text)
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[tuple[Any, PolicyWatch]]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    watch = PolicyWatch()
+    page.on("console", watch.on_console)
+    page.on("pageerror", lambda error: watch.errors.append(str(error)))
+    yield page, watch
+    context.close()

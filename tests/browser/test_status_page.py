@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.core.management import call_command
 
 from deployments.models import Intention
 from deployments.synthetic import Plan, generate
+from tests.browser.conftest import PolicyWatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,31 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def article(transactional_db: None) -> None:
     call_command("loaddata", "nations", "article_2020_01_08", verbosity=0)
-
-
-class PolicyWatch:
-    """Collects what the console says about the content security policy."""
-
-    def __init__(self) -> None:
-        self.violations: list[str] = []
-        self.errors: list[str] = []
-
-    def on_console(self, message: Any) -> None:
-        if "Content Security Policy" in message.text:
-            self.violations.append(message.text)
-        elif message.type == "error":
-            self.errors.append(message.text)
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[tuple[Any, PolicyWatch]]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    watch = PolicyWatch()
-    page.on("console", watch.on_console)
-    page.on("pageerror", lambda error: watch.errors.append(str(error)))
-    yield page, watch
-    context.close()
 
 
 def cell_texts(page: Any, column: int) -> list[str]:
