@@ -34,6 +34,7 @@ from deployments.intake.articles import ArticleRefused
 from deployments.intake.intake import take_in_article
 from deployments.models import Precision, Proposal, Source, Stance
 from deployments.models.base import MAX_ARTICLE_CHARS, MAX_TROOPS
+from deployments.models.proposal import EDITABLE_FIELDS
 from deployments.models.text import validate_text
 
 # Who may do what with proposals: reading them needs "view" (they quote
@@ -97,24 +98,8 @@ class ProposalSerializer(serializers.ModelSerializer):
             "kind",
             "origin",
             "extractor",
-            "nation",
-            "host",
             "host_from",
-            "troops",
-            "troops_low",
-            "troops_high",
-            "precision",
-            "figure_text",
-            "stance",
-            "temporary",
-            "troops_affected",
-            "destination",
-            "target_troops",
-            "location",
-            "speaker",
-            "speaker_role",
-            "stated_on",
-            "quote",
+            *EDITABLE_FIELDS,
             "start",
             "end",
             "state",

@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -59,6 +59,16 @@ def validate_not_in_future(value: datetime.date) -> None:
         raise ValidationError(
             "%(value)s is in the future.", code="future_date", params={"value": value}
         )
+
+
+def troop_number(help_text: str = "") -> models.PositiveIntegerField:
+    """A number of troops, optional: from 0 to MAX_TROOPS."""
+    return models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_TROOPS)],
+        help_text=help_text,
+    )
 
 
 def figure_of(figure: int | None, low: int | None, high: int | None) -> int | None:

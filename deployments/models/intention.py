@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -19,6 +18,7 @@ from deployments.models.base import (
     clean_range,
     figure_of,
     range_constraints,
+    troop_number,
     validate_not_in_future,
     validate_not_too_early,
 )
@@ -121,32 +121,20 @@ class Intention(DeployedRecord):
     temporary = models.BooleanField(
         default=False, help_text="The source says the move is temporary."
     )
-    troops_affected = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(MAX_TROOPS)],
-        help_text="How many troops the statement concerns; empty when the source "
+    troops_affected = troop_number(
+        "How many troops the statement concerns; empty when the source "
         "gives no number (“some of its troops”).",
     )
-    troops_affected_low = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(MAX_TROOPS)],
-        help_text="The low end of a range (“30 to 40 soldiers will remain”) or a "
+    troops_affected_low = troop_number(
+        "The low end of a range (“30 to 40 soldiers will remain”) or a "
         "lower bound (“more than 200”); empty for one figure.",
     )
-    troops_affected_high = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(MAX_TROOPS)],
-        help_text="The high end of a range or an upper bound (“up to 300”); "
+    troops_affected_high = troop_number(
+        "The high end of a range or an upper bound (“up to 300”); "
         "empty for one figure.",
     )
-    target_troops = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(MAX_TROOPS)],
-        help_text="The level planned after the move (“down to 24,000”), when the "
+    target_troops = troop_number(
+        "The level planned after the move (“down to 24,000”), when the "
         "source gives one.",
     )
     destination = models.ForeignKey(

@@ -16,16 +16,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from deployments.models.base import (
     MAX_QUOTE_LENGTH,
-    MAX_TROOPS,
     VersionedModel,
     figure_of,
+    troop_number,
     validate_nation_code,
 )
 from deployments.models.intention import Intention, Stance
@@ -119,28 +118,18 @@ class Proposal(VersionedModel):
         help_text="Where the host was found: the sentence, or the article's "
         "context (the country most of its deployments are in).",
     )
-    troops = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(MAX_TROOPS)]
-    )
-    troops_low = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(MAX_TROOPS)]
-    )
-    troops_high = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(MAX_TROOPS)]
-    )
+    troops = troop_number()
+    troops_low = troop_number()
+    troops_high = troop_number()
     precision = models.CharField(max_length=12, choices=Precision)
     figure_text = models.CharField(max_length=100, blank=True)
     stance = models.CharField(max_length=20, choices=Stance, blank=True)
     temporary = models.BooleanField(default=False)
-    troops_affected = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(MAX_TROOPS)]
-    )
+    troops_affected = troop_number()
     destination = models.CharField(
         max_length=8, blank=True, validators=[validate_nation_code]
     )
-    target_troops = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(MAX_TROOPS)]
-    )
+    target_troops = troop_number()
     location = models.CharField(max_length=200, blank=True)
     speaker = models.CharField(max_length=200, blank=True)
     speaker_role = models.CharField(max_length=200, blank=True)

@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -18,6 +17,7 @@ from deployments.models.base import (
     clean_range,
     figure_of,
     range_constraints,
+    troop_number,
     validate_not_in_future,
     validate_not_too_early,
 )
@@ -97,26 +97,17 @@ class TroopCount(DeployedRecord):
         related_name="hosted_troop_counts",
         help_text="The country the troops are in.",
     )
-    troops = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(MAX_TROOPS)],
-        help_text="Number of troops: the one figure the status counts. Empty "
+    troops = troop_number(
+        "Number of troops: the one figure the status counts. Empty "
         "when the source gives no number; with only a range or bound, its low "
         "end (else its high end) is taken, the conservative rule.",
     )
-    troops_low = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(MAX_TROOPS)],
-        help_text="The low end of a range (“30 to 40”) or a lower bound (“over "
+    troops_low = troop_number(
+        "The low end of a range (“30 to 40”) or a lower bound (“over "
         "900”); empty when the source gives one figure.",
     )
-    troops_high = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(MAX_TROOPS)],
-        help_text="The high end of a range (“30 to 40”) or an upper bound "
+    troops_high = troop_number(
+        "The high end of a range (“30 to 40”) or an upper bound "
         "(“nearly 12,000”); empty when the source gives one figure.",
     )
     precision = models.CharField(
