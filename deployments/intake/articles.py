@@ -21,8 +21,9 @@ from deployments.models.base import MAX_ARTICLE_CHARS
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
-# The words that make up a fifth or more of any English prose; other
-# languages have almost none of them.
+# The words that make up a third or more of English prose (a tenth is the
+# least we take, which short briefs full of names still pass); other
+# languages have few of them.
 ENGLISH_FUNCTION_WORDS = frozenset(
     [
         "the",
@@ -79,7 +80,13 @@ ENGLISH_FUNCTION_WORDS = frozenset(
         "after",
     ]
 )
-MIN_ENGLISH_SHARE = 0.12
+# The same for the languages most often pasted by mistake (German, French,
+# Spanish, Italian, Portuguese, Dutch): a text with more of these than of
+# English ones is not English.
+FOREIGN_FUNCTION_WORDS = frozenset(
+    ["der", "die", "das", "und", "ist", "nicht", "mit", "von", "den", "zu", "auf", "für", "sich", "dem", "des", "ein", "eine", "hat", "im", "am", "wird", "werden", "nach", "bei", "aus", "noch", "auch", "le", "la", "les", "et", "est", "une", "du", "que", "qui", "dans", "pour", "pas", "sur", "au", "aux", "ce", "cette", "sont", "el", "los", "las", "y", "es", "por", "con", "una", "del", "al", "lo", "como", "más", "pero", "sus", "il", "di", "che", "è", "della", "per", "non", "gli", "nel", "alla", "sono", "o", "os", "um", "uma", "não", "em", "para", "com", "mais", "het", "een", "van", "en", "op", "met", "voor", "zijn", "niet", "ook", "maar"]
+)
+MIN_ENGLISH_SHARE = 0.1
 HEADER_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 
@@ -114,8 +121,9 @@ def check_article_text(text: str) -> str:
             f"at most {MAX_ARTICLE_CHARS:,}."
         )
     words = re.findall(r"[^\W\d_]+", text.lower())
-    share = sum(word in ENGLISH_FUNCTION_WORDS for word in words) / max(len(words), 1)
-    if len(words) < 3 or share < MIN_ENGLISH_SHARE:
+    english = sum(word in ENGLISH_FUNCTION_WORDS for word in words)
+    foreign = sum(word in FOREIGN_FUNCTION_WORDS for word in words)
+    if len(words) < 3 or english < MIN_ENGLISH_SHARE * len(words) or foreign > english:
         raise ArticleRefused(
             "The text does not read as English; only English articles are supported."
         )
