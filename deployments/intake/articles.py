@@ -16,76 +16,18 @@ from pathlib import Path
 
 import trafilatura
 
+from deployments.intake.lexicon import lexicon
 from deployments.models import Source
 from deployments.models.base import MAX_ARTICLE_CHARS
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 
-# The words that make up a third or more of English prose (a tenth is the
-# least we take, which short briefs full of names still pass); other
-# languages have few of them.
-ENGLISH_FUNCTION_WORDS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "which",
-        "who",
-        "will",
-        "would",
-        "said",
-        "not",
-        "they",
-        "their",
-        "he",
-        "she",
-        "his",
-        "her",
-        "we",
-        "our",
-        "you",
-        "i",
-        "there",
-        "than",
-        "then",
-        "also",
-        "after",
-    ]
-)
-# The same for the languages most often pasted by mistake (German, French,
-# Spanish, Italian, Portuguese, Dutch): a text with more of these than of
-# English ones is not English.
-FOREIGN_FUNCTION_WORDS = frozenset(
-    ["der", "die", "das", "und", "ist", "nicht", "mit", "von", "den", "zu", "auf", "für", "sich", "dem", "des", "ein", "eine", "hat", "im", "am", "wird", "werden", "nach", "bei", "aus", "noch", "auch", "le", "la", "les", "et", "est", "une", "du", "que", "qui", "dans", "pour", "pas", "sur", "au", "aux", "ce", "cette", "sont", "el", "los", "las", "y", "es", "por", "con", "una", "del", "al", "lo", "como", "más", "pero", "sus", "il", "di", "che", "è", "della", "per", "non", "gli", "nel", "alla", "sono", "o", "os", "um", "uma", "não", "em", "para", "com", "mais", "het", "een", "van", "en", "op", "met", "voor", "zijn", "niet", "ook", "maar"]
-)
+# English is told from other languages by the share of its function words
+# ("the", "of", "said"): a third or more of English prose, a tenth at least
+# in a short brief full of names; a text with more function words of the
+# languages most often pasted by mistake (German, French, Spanish, Italian,
+# Portuguese, Dutch) than English ones is not English. The words are in
+# lexicon.json.
 MIN_ENGLISH_SHARE = 0.1
 HEADER_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
@@ -121,8 +63,10 @@ def check_article_text(text: str) -> str:
             f"at most {MAX_ARTICLE_CHARS:,}."
         )
     words = re.findall(r"[^\W\d_]+", text.lower())
-    english = sum(word in ENGLISH_FUNCTION_WORDS for word in words)
-    foreign = sum(word in FOREIGN_FUNCTION_WORDS for word in words)
+    english_words = set(lexicon()["english_function_words"])
+    foreign_words = set(lexicon()["foreign_function_words"])
+    english = sum(word in english_words for word in words)
+    foreign = sum(word in foreign_words for word in words)
     if len(words) < 3 or english < MIN_ENGLISH_SHARE * len(words) or foreign > english:
         raise ArticleRefused(
             "The text does not read as English; only English articles are supported."
