@@ -208,6 +208,7 @@ def _cues(text: str) -> list[Cue]:
     return stated
 
 
+@functools.cache
 def _role_pattern() -> str:
     roles = sorted(lexicon()["speaker_roles"], key=len, reverse=True)
     return "|".join(re.escape(role) for role in roles)
@@ -478,7 +479,7 @@ def _nations(reading: Reading, host: str) -> list[str]:
     ]
     if not names:
         # "Swedish Defence Minister Anna Berg said ...": the speaker's nation.
-        roles = "|".join(re.escape(role) for role in lexicon()["speaker_roles"])
+        roles = _role_pattern()
         titled = [
             mention.code
             for mention in reading.mentions

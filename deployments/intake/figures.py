@@ -8,6 +8,7 @@ A number is a troop figure only when a troop noun governs it ("500 troops",
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -144,10 +145,7 @@ def _hedge(before: str) -> tuple[str, str]:
             trimmed = trimmed[: mention.start]
     trimmed = re.sub(r"(\s+of)?\s*\Z", "", trimmed)
     for precision in ("estimated", "approximate"):
-        words = lexicon()["hedges"][precision]
-        hedge = re.search(
-            rf"(?:{phrase_pattern(words).pattern})\Z", trimmed, re.IGNORECASE
-        )
+        hedge = _hedge_at_end(precision).search(trimmed)
         if hedge:
             # "some of" is a part of the troops, not a hedge on the number.
             if hedge.group().lower() == "some" and re.match(
@@ -156,6 +154,12 @@ def _hedge(before: str) -> tuple[str, str]:
                 continue
             return precision, hedge.group()
     return "exact", ""
+
+
+@functools.cache
+def _hedge_at_end(precision: str) -> re.Pattern[str]:
+    words = lexicon()["hedges"][precision]
+    return re.compile(rf"(?:{phrase_pattern(words).pattern})\Z", re.IGNORECASE)
 
 
 def _bounds(hedge: str, value: int) -> tuple[int | None, int | None]:
