@@ -429,3 +429,41 @@ def test_the_development_set_scores_above_the_targets(capsys) -> None:
         "0.9",
     )
     assert "overall: recall" in capsys.readouterr().out
+
+
+def test_each_figure_has_the_place_named_after_it() -> None:
+    found = counts("The US has roughly 900 troops in Syria and 2,500 in Iraq.")
+    assert [(p.troops, p.host) for p in found] == [(900, "SYR"), (2500, "IRQ")]
+
+
+def test_a_country_that_hosts_troops_is_the_host() -> None:
+    count = only(counts("Lithuania hosts a NATO battlegroup of about 1,200 soldiers."))
+    assert (count.nation, count.host) == ("NATO", "LTU")
+
+
+def test_troops_a_nation_has_are_counted_though_it_states_a_move() -> None:
+    text = "Sweden, which has 70 soldiers in Iraq, said they would return home."
+    assert only(counts(text)).troops == 70
+    assert only(statements(text)).stance == "withdrawing"
+
+
+def test_a_region_is_no_host_and_the_article_does_not_fill_it() -> None:
+    text = "Norway has 60 soldiers in Iraq. France has 5,100 soldiers in the Sahel."
+    france = [p for p in counts(text) if p.nation == "FRA"]
+    assert (only(france).host, only(france).host_from) == ("", "")
+
+
+def test_a_deadline_is_not_when_it_was_said() -> None:
+    statement = only(
+        statements(
+            "Sweden said on Monday it will withdraw its troops from Mali by May 1."
+        )
+    )
+    assert statement.stated_on == datetime.date(2024, 3, 4)
+
+
+def test_a_level_after_a_cut_without_a_noun_is_the_target() -> None:
+    statement = only(
+        statements("The 500 Spanish soldiers in Iraq would be reduced to 300.")
+    )
+    assert (statement.stance, statement.target_troops) == ("partial_withdrawal", 300)

@@ -138,6 +138,9 @@ def _read(sentence: Sentence) -> Reading:
             destinations.append((mention.start, mention.code))
         elif not host and (
             _HOST_BEFORE.search(before)
+            or re.match(
+                r"\s+(?:hosts|hosted|hosting|is\s+hosting)\b", text[mention.end :]
+            )
             or (
                 _FROM_BEFORE.search(before)
                 and any(0 <= mention.start - cue.end < 40 for cue in cues)
@@ -148,6 +151,14 @@ def _read(sentence: Sentence) -> Reading:
     if reinforcing and not host and destinations:
         # "send troops to Iraq": where they are sent is where they will be.
         host = destinations.pop(0)[1]
+    if not host and not moving:
+        # "has deployed soldiers to Iraq since 2014": there they are.
+        sent_to = [
+            mention.code
+            for mention in mentions
+            if not mention.demonym and _TO_BEFORE.search(text[: mention.start])
+        ]
+        host = sent_to[0] if sent_to else ""
     destinations = [(place, code) for place, code in destinations if code != host]
     speaker, role = _speaker(text)
     return Reading(
@@ -214,7 +225,10 @@ def _role_pattern() -> str:
     return "|".join(re.escape(role) for role in roles)
 
 
-_NAME = r"[A-Z][\w'’.-]+(?:\s+(?:al-|bin\s+|de\s+|van\s+|von\s+)?[A-Z][\w'’-]+){0,3}"
+_NAME = (
+    r"[A-Z][\w'’.-]*[\w'’-](?:\s+(?:al-|bin\s+|de\s+|van\s+|von\s+|of\s+(?:the\s+)?)?"
+    r"[A-Z][\w'’-]+){0,3}"
+)
 
 
 def _speaker(text: str) -> tuple[str, str]:
@@ -291,7 +305,10 @@ def _proposals(
 ) -> list[ProposedRecord]:
     text = reading.sentence.text
     host, host_from = reading.host, "sentence"
-    if not host:
+    if not host and _in_a_region(text):
+        # "in the Sahel": the report names a region, not one host.
+        host_from = ""
+    elif not host:
         host, host_from = context_host, ("context" if context_host else "")
     nations = _nations(reading, host)
     if not nations and reading.speaker:
@@ -324,12 +341,20 @@ def _proposals(
         if not counted:
             continue
         nation = _figure_nation(reading, figure, host) or nations[0]
-        if nation == host:
+        figure_host, figure_host_from = _figure_host(reading, figure), "sentence"
+        if not figure_host:
+            figure_host, figure_host_from = host, host_from
+        if nation == figure_host:
             continue
         proposals.append(
             ProposedRecord(
                 kind="troop_count",
                 nation=nation,
+                **{
+                    **common,
+                    "host": figure_host,
+                    "host_from": figure_host_from,
+                },
                 troops=figure.troops,
                 troops_low=figure.low,
                 troops_high=figure.high,
@@ -340,7 +365,6 @@ def _proposals(
                 troops_affected=None,
                 destination="",
                 target_troops=None,
-                **common,
             )
         )
     if stance:
@@ -539,6 +563,38 @@ def _OWNER_AFTER() -> re.Pattern[str]:  # noqa: N802
         rf"\s+{pattern('troop_nouns').pattern}",
         re.IGNORECASE,
     )
+
+
+def _in_a_region(text: str) -> bool:
+    return bool(
+        re.search(
+            rf"\b(?:in|across|to|into|throughout)\s+(?:the\s+)?{_DIRECTION}"
+            rf"(?:{pattern('regions').pattern})",
+            text,
+        )
+    )
+
+
+def _figure_host(reading: Reading, figure: Figure) -> str:
+    """ "900 troops in Syria and 2,500 in Iraq": the place named right after
+    a figure is its own."""
+    text = reading.sentence.text
+    for mention in reading.mentions:
+        if mention.demonym or mention.start < figure.end:
+            continue
+        between = text[figure.end : mention.start]
+        if (
+            len(between) <= 40
+            and re.search(
+                rf"\b(?:in|inside|at|stationed\s+in|based\s+in|deployed\s+in)\s+"
+                rf"(?:the\s+)?{_DIRECTION}\Z",
+                between,
+            )
+            and not re.search(r"[,;]|\band\b|\d", between)
+        ):
+            return mention.code
+        break
+    return ""
 
 
 def _figure_nation(reading: Reading, figure: Figure, host: str) -> str:

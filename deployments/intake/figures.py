@@ -215,6 +215,10 @@ def troop_figures(sentence: str) -> list[Figure]:
                 and numbers[index].start() == (end + partitive.end())
             ):
                 role = "part"
+            elif _TARGET_BEFORE.search(sentence[:start]) and pattern(
+                "troop_nouns"
+            ).search(sentence):
+                role = "target"
             elif _numbering(sentence, start) or (
                 figures and _MOVE_OF_SAME.match(sentence, end)
             ):
@@ -270,6 +274,15 @@ _MOVE_OF_SAME = re.compile(
 )
 
 
+# "would be reduced to 300", "down to 24,000": the level after a move.
+_TARGET_BEFORE = re.compile(
+    r"\b(?:(?:reduced?|reducing|cut|cutting|brought|bring|bringing|lowered|"
+    r"increased?|increasing|raised?|boosted?)\s+(?:down\s+|up\s+)?to|down\s+to)"
+    r"\s+(?:about\s+|around\s+|roughly\s+|some\s+|just\s+)?\Z",
+    re.IGNORECASE,
+)
+
+
 def _numbering(sentence: str, start: int) -> bool:
     """ "they would number about a thousand", in a sentence about troops."""
     return bool(
@@ -295,6 +308,12 @@ def _role(before: str) -> str:
         words,
     ):
         return "target"
+    if re.search(
+        r"\b(?:has|have|had|keeps|kept|maintains|there\s+are|there\s+were|"
+        r"numbering|totalling|totaling)(?:\s+an?)?\s*\Z",
+        words,
+    ):
+        return "total"
     if re.search(
         r"(?:\b(?:the|its|their|his|our|her|of the)|['’]s)\s*(?:\S+\s+)?\Z", words
     ):
