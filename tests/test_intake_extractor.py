@@ -467,3 +467,33 @@ def test_a_level_after_a_cut_without_a_noun_is_the_target() -> None:
         statements("The 500 Spanish soldiers in Iraq would be reduced to 300.")
     )
     assert (statement.stance, statement.target_troops) == ("partial_withdrawal", 300)
+
+
+def test_troops_that_remain_somewhere_are_a_count_not_an_intention() -> None:
+    text = "About 2,500 American troops remain in Afghanistan."
+    assert only(counts(text)).troops == 2500
+    assert statements(text) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The US withdrew its troops from Iraq in 2011.",
+        "Russia accused Poland of planning to send troops to Belarus.",
+        "Officials fear Spain will pull its troops out of Mali.",
+    ],
+)
+def test_history_accusations_and_fears_are_not_intentions(sentence: str) -> None:
+    assert statements(sentence) == []
+
+
+def test_troops_leaving_alongside_anothers_are_one_statement() -> None:
+    found = statements(
+        "The UK's 750 troops in Afghanistan will leave alongside US forces."
+    )
+    assert [(p.nation, p.stance) for p in found] == [("GBR", "withdrawing")]
+
+
+def test_a_country_hosting_troops_is_their_host_whatever_the_adverb() -> None:
+    count = only(counts("Germany currently hosts about 35,000 US troops."))
+    assert (count.nation, count.host, count.troops) == ("USA", "DEU", 35000)

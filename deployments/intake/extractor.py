@@ -139,7 +139,8 @@ def _read(sentence: Sentence) -> Reading:
         elif not host and (
             _HOST_BEFORE.search(before)
             or re.match(
-                r"\s+(?:hosts|hosted|hosting|is\s+hosting)\b", text[mention.end :]
+                r"(?:\s+\w+ly)?\s+(?:hosts?|hosted|hosting|is\s+hosting)\b",
+                text[mention.end :],
             )
             or (
                 _FROM_BEFORE.search(before)
@@ -178,6 +179,29 @@ def _read(sentence: Sentence) -> Reading:
 _CONDITIONAL_OPENING = re.compile(r"\W*(?:if|unless|should|were)\b", re.IGNORECASE)
 
 
+# Reported as accusation, rumour or threat: not a stated intention.
+_HEARSAY = re.compile(
+    r"\b(?:accus\w*|alleg\w*|rumou?r\w*|speculat\w*|threat\w*|fears?|feared|worr\w*)\b",
+    re.IGNORECASE,
+)
+_BARE_STATE = re.compile(
+    r"(?:remain|remains|remaining|stay|stays|staying|keep|keeps|maintain|maintains)"
+    r"(?:\s+(?:in|at))?",
+    re.IGNORECASE,
+)
+_MODAL_BEFORE = re.compile(
+    r"\b(?:will|would|should|shall|must|can|could|to|going|plans?|'ll|intends?)\b"
+    r"(?:\s+\w+)?\s*\Z",
+    re.IGNORECASE,
+)
+_PAST_CUE = re.compile(
+    r"withdrew|left|pulled\s+out|pulled\s+troops|brought\s+home|moved|"
+    r"relocated|redeployed|sent|deployed|reinforced|ended\s+its\s+mission",
+    re.IGNORECASE,
+)
+_HISTORY = re.compile(r"\b(?:in|since|until|by)\s+(?:19|20)\d\d\b|\bago\b")
+
+
 def _cues(text: str) -> list[Cue]:
     """The stance cues of ``text`` that state an intention: negated ones
     turned round ("not leaving" is staying), and none that are wished for,
@@ -196,14 +220,21 @@ def _cues(text: str) -> list[Cue]:
     stated = []
     for cue in cues:
         clause = re.split(r"[,;:—–]|\s-\s", text[: cue.start])[-1]
-        near = " ".join(text[: cue.start].split()[-4:])
+        near = " ".join(text[: cue.start].split()[-4:]) + " "
         if (
             re.search(r"\b(?:if|unless)\b", clause, re.IGNORECASE)
             or _CONDITIONAL_OPENING.match(text)
             or re.search(r"\bonly\s+if\b", text[cue.end :], re.IGNORECASE)
         ):
             continue
-        if pattern("desires").search(near):
+        if pattern("desires").search(near) or _HEARSAY.search(clause):
+            continue
+        if _BARE_STATE.fullmatch(cue.text) and not _MODAL_BEFORE.search(near):
+            # "2,500 troops remain in Afghanistan" says where they are, not
+            # what anyone intends.
+            continue
+        if _PAST_CUE.fullmatch(cue.text) and _HISTORY.search(text):
+            # "withdrew its troops from Iraq in 2011": history, not intent.
             continue
         stance = cue.stance
         if pattern("negations").search(" ".join(clause.split()[-3:])):
@@ -487,12 +518,20 @@ def _nations(reading: Reading, host: str) -> list[str]:
     text = reading.sentence.text
     destinations = {code for _, code in reading.destinations}
     owners = [
-        mention.code
+        mention
         for mention in reading.mentions
-        if _modifies_troops(text, mention) and mention.code not in (host,)
+        if _modifies_troops(text, mention) and mention.code != host
     ]
     if owners:
-        return list(dict.fromkeys(owners))
+        # "Belgian and Dutch troops" are both; "the UK's troops would leave
+        # alongside US forces" is the UK's statement alone.
+        chosen = [owners[0]]
+        for mention in owners[1:]:
+            gap = text[chosen[-1].end : mention.start]
+            if not _COORDINATION.fullmatch(gap):
+                break
+            chosen.append(mention)
+        return list(dict.fromkeys(mention.code for mention in chosen))
     names = [
         mention
         for mention in reading.mentions
@@ -519,6 +558,9 @@ def _nations(reading: Reading, host: str) -> list[str]:
         else:
             break
     return list(dict.fromkeys(mention.code for mention in chosen))
+
+
+_COORDINATION = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s*")
 
 
 def _in_between(text: str, mention: NationMention) -> bool:
