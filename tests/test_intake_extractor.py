@@ -497,3 +497,27 @@ def test_troops_leaving_alongside_anothers_are_one_statement() -> None:
 def test_a_country_hosting_troops_is_their_host_whatever_the_adverb() -> None:
     count = only(counts("Germany currently hosts about 35,000 US troops."))
     assert (count.nation, count.host, count.troops) == ("USA", "DEU", 35000)
+
+
+def test_a_local_report_that_never_names_its_nation_again_keeps_it() -> None:
+    text = (
+        "About 3,500 paratroopers from the 82nd Airborne are deploying to Kuwait, "
+        "the Army said.\n"
+        "They join some 750 US soldiers who were sent to Kuwait last week.\n"
+    )
+    found = propose(text, PUBLISHED)
+    assert {p.nation for p in found} == {"USA"}
+    assert any(p.troops == 3500 and p.host == "KWT" for p in found)
+
+
+def test_from_one_level_to_another_is_a_count_and_a_target() -> None:
+    text = "Germany will reduce its contingent in Iraq from about 120 to 32 soldiers."
+    assert only(counts(text)).troops == 120
+    assert only(statements(text)).target_troops == 32
+
+
+def test_a_figure_takes_the_nation_of_its_own_clause() -> None:
+    text = (
+        "Hungary's 200 troops in Iraq will stay, while Croatia keeps 14 soldiers there."
+    )
+    assert [(p.nation, p.troops) for p in counts(text)] == [("HUN", 200), ("HRV", 14)]

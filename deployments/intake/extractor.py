@@ -96,12 +96,33 @@ def propose(text: str, published_on: datetime.date) -> list[ProposedRecord]:
     readings = [_read(sentence) for sentence in article_sentences(text)]
     context_host = _context_host(readings)
     speaker_nations: dict[str, str] = {}
-    proposals: list[ProposedRecord] = []
-    for reading in readings:
-        proposals.extend(
-            _proposals(reading, context_host, speaker_nations, published_on)
-        )
-    return proposals
+    found = [
+        _proposals(reading, context_host, speaker_nations, published_on)
+        for reading in readings
+    ]
+    article_nation = _article_nation(found)
+    if article_nation:
+        # A local report on "the 82nd Airborne" never says "US": its troop
+        # sentences without a nation are about the nation the article is.
+        for index, reading in enumerate(readings):
+            if not found[index] and (reading.figures or reading.troop_reference):
+                found[index] = _proposals(
+                    reading,
+                    context_host,
+                    speaker_nations,
+                    published_on,
+                    article_nation=article_nation,
+                )
+    return [proposal for proposals in found for proposal in proposals]
+
+
+def _article_nation(found: list[list[ProposedRecord]]) -> str:
+    """The nation at least two thirds of the article's proposals are about."""
+    nations = Counter(proposal.nation for proposals in found for proposal in proposals)
+    if not nations:
+        return ""
+    nation, times = nations.most_common(1)[0]
+    return nation if times * 3 >= 2 * sum(nations.values()) else ""
 
 
 # --- reading one sentence -------------------------------------------------
@@ -333,6 +354,7 @@ def _proposals(
     context_host: str,
     speaker_nations: dict[str, str],
     published_on: datetime.date,
+    article_nation: str = "",
 ) -> list[ProposedRecord]:
     text = reading.sentence.text
     host, host_from = reading.host, "sentence"
@@ -346,6 +368,9 @@ def _proposals(
         known = speaker_nations.get(reading.speaker.split()[-1])
         if known and known != host:
             nations = [known]
+    unnamed = not any(mention.code != host for mention in reading.mentions)
+    if not nations and article_nation and article_nation != host and unnamed:
+        nations = [article_nation]
     if reading.speaker and nations:
         for word in reading.speaker.split():
             speaker_nations.setdefault(word, nations[0])
@@ -409,8 +434,8 @@ def _statements(
 ) -> list[ProposedRecord]:
     text = reading.sentence.text
     affected = [
-        figure for figure in reading.figures if figure.role in ("part", "whole")
-    ] or [figure for figure in reading.figures if figure.role == "bare"]
+        figure for figure in reading.figures if figure.role in ("part", "whole", "bare")
+    ]
     targets = [figure for figure in reading.figures if figure.role == "target"]
     target = targets[0] if targets else None
     temporary = bool(pattern("temporary_cues").search(text))
@@ -465,8 +490,15 @@ def _statements(
 def _partial(reading: Reading) -> bool:
     """Whether the sentence speaks of part of the troops: "some of", "a
     majority of", "100 of the 133", a planned lower level."""
+    text = reading.sentence.text
+    some = re.search(
+        rf"\bsome\s+(?:[A-Za-z][\w-]*\s+){{0,2}}?{pattern('troop_nouns').pattern}",
+        text,
+        re.IGNORECASE,
+    )
     return bool(
-        pattern("partial_quantifiers").search(reading.sentence.text)
+        some
+        or pattern("partial_quantifiers").search(text)
         or any(figure.role in ("part", "target") for figure in reading.figures)
     )
 
@@ -549,7 +581,18 @@ def _nations(reading: Reading, host: str) -> list[str]:
             if mention.code != host
             and re.match(rf"\s+(?:{roles})\b", text[mention.end :])
         ]
-        return titled[:1]
+        if titled:
+            return titled[:1]
+        # "The German government said it would reduce its contingent".
+        adjectives = [
+            mention.code
+            for mention in reading.mentions
+            if mention.demonym
+            and mention.code not in destinations
+            and mention.code != host
+            and not _in_between(text, mention)
+        ]
+        return adjectives[:1]
     chosen = [names[0]]
     for mention in names[1:]:
         gap = text[chosen[-1].end : mention.start]
@@ -653,6 +696,30 @@ def _figure_nation(reading: Reading, figure: Figure, host: str) -> str:
             and _modifies_troops(text, mention)
         ):
             return mention.code
+    # "..., while Croatia is weighing its options for its 14 soldiers": the
+    # nation named last before the figure, in its clause.
+    destinations = {code for _, code in reading.destinations}
+    clause_start = max(
+        (
+            match.end()
+            for match in re.finditer(
+                r"[;]|,\s+(?:while|but|whereas)\b", text[: figure.start]
+            )
+        ),
+        default=0,
+    )
+    before = [
+        mention
+        for mention in reading.mentions
+        if clause_start <= mention.start
+        and mention.end <= figure.start
+        and mention.code != host
+        and mention.code not in destinations
+        and not mention.demonym
+        and not _in_between(text, mention)
+    ]
+    if clause_start and before:
+        return before[-1].code
     return ""
 
 

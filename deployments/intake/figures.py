@@ -198,7 +198,9 @@ def troop_figures(sentence: str) -> list[Figure]:
         if index < len(numbers):
             following = numbers[index]
             gap = sentence[end : following.start()]
-            if re.fullmatch(r"\s*(?:to|and|or|-|–|—)\s*", gap):
+            if re.fullmatch(r"\s*(?:to|and|or|-|–|—)\s*", gap) and not (
+                _FROM_BEFORE.search(sentence[:start])
+            ):
                 second, _ = _value(following)
         noun_from = numbers[index].end() if second else end
         governed = _compiled("troop_after").match(sentence, noun_from)
@@ -215,6 +217,14 @@ def troop_figures(sentence: str) -> list[Figure]:
                 and numbers[index].start() == (end + partitive.end())
             ):
                 role = "part"
+            elif (
+                _FROM_BEFORE.search(sentence[:start])
+                and index < len(numbers)
+                and re.fullmatch(r"\s*to\s*", sentence[end : numbers[index].start()])
+                and _compiled("troop_after").match(sentence, numbers[index].end())
+            ):
+                # "from about 120 to 32 soldiers": the level before the move.
+                role = "total"
             elif _TARGET_BEFORE.search(sentence[:start]) and pattern(
                 "troop_nouns"
             ).search(sentence):
@@ -227,6 +237,8 @@ def troop_figures(sentence: str) -> list[Figure]:
                 continue
         elif governed.group("unit") and not governed.group("suffix"):
             continue
+        elif re.match(r"\s+of\s", sentence[end:]):
+            role = "part"  # "200 of its soldiers"
         if second is not None and not role:
             index += 1
         if _is_not_troops(sentence, start, governed.end() if governed else end):
@@ -275,6 +287,10 @@ _MOVE_OF_SAME = re.compile(
 
 
 # "would be reduced to 300", "down to 24,000": the level after a move.
+_FROM_BEFORE = re.compile(
+    r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|over\s+)?\Z",
+    re.IGNORECASE,
+)
 _TARGET_BEFORE = re.compile(
     r"\b(?:(?:reduced?|reducing|cut|cutting|brought|bring|bringing|lowered|"
     r"increased?|increasing|raised?|boosted?)\s+(?:down\s+|up\s+)?to|down\s+to)"
@@ -303,7 +319,7 @@ def _role(before: str) -> str:
         return "whole"
     if re.search(
         r"\b(?:down to|reduce\w* (?:\w+ ){0,3}to|cut\w* (?:\w+ ){0,3}to|"
-        r"increase\w* (?:\w+ ){0,3}to|bring\w* (?:\w+ ){0,3}to|from \S+ to|"
+        r"increase\w* (?:\w+ ){0,3}to|bring\w* (?:\w+ ){0,3}to|from (?:\S+ ){1,2}to|"
         r"boost\w* (?:\w+ ){0,3}to|to a level of|level of)\s*\Z",
         words,
     ):
