@@ -521,3 +521,22 @@ def test_a_figure_takes_the_nation_of_its_own_clause() -> None:
         "Hungary's 200 troops in Iraq will stay, while Croatia keeps 14 soldiers there."
     )
     assert [(p.nation, p.troops) for p in counts(text)] == [("HUN", 200), ("HRV", 14)]
+
+
+def test_an_extended_mission_is_staying() -> None:
+    statement = only(
+        statements("Canada's mission of 700 soldiers in Latvia will be extended.")
+    )
+    assert (statement.nation, statement.stance, statement.troops) == (
+        "CAN",
+        "staying",
+        700,
+    )
+
+
+def test_troops_sent_to_a_nations_own_border_are_not_a_deployment() -> None:
+    text = (
+        "Norway has 60 soldiers in Latvia.\n"
+        "Poland will send more troops to its eastern border.\n"
+    )
+    assert {p.nation for p in propose(text, PUBLISHED)} == {"NOR"}

@@ -116,6 +116,13 @@ def propose(text: str, published_on: datetime.date) -> list[ProposedRecord]:
     return [proposal for proposals in found for proposal in proposals]
 
 
+_OWN_GROUND = re.compile(
+    r"\b(?:its|their|our)\s+(?:own\s+)?(?:\w+ern\s+)?"
+    r"(?:border|borders|frontier|territory|soil|flank)\b",
+    re.IGNORECASE,
+)
+
+
 def _article_nation(found: list[list[ProposedRecord]]) -> str:
     """The nation at least two thirds of the article's proposals are about."""
     nations = Counter(proposal.nation for proposals in found for proposal in proposals)
@@ -368,6 +375,9 @@ def _proposals(
         known = speaker_nations.get(reading.speaker.split()[-1])
         if known and known != host:
             nations = [known]
+    if not reading.host and _OWN_GROUND.search(text):
+        # "troops to its eastern border": at home, not deployed abroad.
+        return []
     unnamed = not any(mention.code != host for mention in reading.mentions)
     if not nations and article_nation and article_nation != host and unnamed:
         nations = [article_nation]
