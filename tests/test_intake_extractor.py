@@ -429,3 +429,114 @@ def test_the_development_set_scores_above_the_targets(capsys) -> None:
         "0.9",
     )
     assert "overall: recall" in capsys.readouterr().out
+
+
+def test_each_figure_has_the_place_named_after_it() -> None:
+    found = counts("The US has roughly 900 troops in Syria and 2,500 in Iraq.")
+    assert [(p.troops, p.host) for p in found] == [(900, "SYR"), (2500, "IRQ")]
+
+
+def test_a_country_that_hosts_troops_is_the_host() -> None:
+    count = only(counts("Lithuania hosts a NATO battlegroup of about 1,200 soldiers."))
+    assert (count.nation, count.host) == ("NATO", "LTU")
+
+
+def test_troops_a_nation_has_are_counted_though_it_states_a_move() -> None:
+    text = "Sweden, which has 70 soldiers in Iraq, said they would return home."
+    assert only(counts(text)).troops == 70
+    assert only(statements(text)).stance == "withdrawing"
+
+
+def test_a_region_is_no_host_and_the_article_does_not_fill_it() -> None:
+    text = "Norway has 60 soldiers in Iraq. France has 5,100 soldiers in the Sahel."
+    france = [p for p in counts(text) if p.nation == "FRA"]
+    assert (only(france).host, only(france).host_from) == ("", "")
+
+
+def test_a_deadline_is_not_when_it_was_said() -> None:
+    statement = only(
+        statements(
+            "Sweden said on Monday it will withdraw its troops from Mali by May 1."
+        )
+    )
+    assert statement.stated_on == datetime.date(2024, 3, 4)
+
+
+def test_a_level_after_a_cut_without_a_noun_is_the_target() -> None:
+    statement = only(
+        statements("The 500 Spanish soldiers in Iraq would be reduced to 300.")
+    )
+    assert (statement.stance, statement.target_troops) == ("partial_withdrawal", 300)
+
+
+def test_troops_that_remain_somewhere_are_a_count_not_an_intention() -> None:
+    text = "About 2,500 American troops remain in Afghanistan."
+    assert only(counts(text)).troops == 2500
+    assert statements(text) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The US withdrew its troops from Iraq in 2011.",
+        "Russia accused Poland of planning to send troops to Belarus.",
+        "Officials fear Spain will pull its troops out of Mali.",
+    ],
+)
+def test_history_accusations_and_fears_are_not_intentions(sentence: str) -> None:
+    assert statements(sentence) == []
+
+
+def test_troops_leaving_alongside_anothers_are_one_statement() -> None:
+    found = statements(
+        "The UK's 750 troops in Afghanistan will leave alongside US forces."
+    )
+    assert [(p.nation, p.stance) for p in found] == [("GBR", "withdrawing")]
+
+
+def test_a_country_hosting_troops_is_their_host_whatever_the_adverb() -> None:
+    count = only(counts("Germany currently hosts about 35,000 US troops."))
+    assert (count.nation, count.host, count.troops) == ("USA", "DEU", 35000)
+
+
+def test_a_local_report_that_never_names_its_nation_again_keeps_it() -> None:
+    text = (
+        "About 3,500 paratroopers from the 82nd Airborne are deploying to Kuwait, "
+        "the Army said.\n"
+        "They join some 750 US soldiers who were sent to Kuwait last week.\n"
+    )
+    found = propose(text, PUBLISHED)
+    assert {p.nation for p in found} == {"USA"}
+    assert any(p.troops == 3500 and p.host == "KWT" for p in found)
+
+
+def test_from_one_level_to_another_is_a_count_and_a_target() -> None:
+    text = "Germany will reduce its contingent in Iraq from about 120 to 32 soldiers."
+    assert only(counts(text)).troops == 120
+    assert only(statements(text)).target_troops == 32
+
+
+def test_a_figure_takes_the_nation_of_its_own_clause() -> None:
+    text = (
+        "Hungary's 200 troops in Iraq will stay, while Croatia keeps 14 soldiers there."
+    )
+    assert [(p.nation, p.troops) for p in counts(text)] == [("HUN", 200), ("HRV", 14)]
+
+
+def test_an_extended_mission_is_staying() -> None:
+    statement = only(
+        statements("Canada's mission of 700 soldiers in Latvia will be extended.")
+    )
+    assert (statement.nation, statement.stance, statement.troops) == (
+        "CAN",
+        "staying",
+        700,
+    )
+
+
+def test_troops_sent_to_a_nations_own_border_are_not_a_deployment() -> None:
+    text = (
+        "Norway has 60 soldiers in Latvia.\n"
+        "Poland will send more troops to its eastern border.\n"
+    )
+    assert {p.nation for p in propose(text, PUBLISHED)} == {"NOR"}

@@ -39,8 +39,19 @@ DATE_PHRASE = re.compile(
 )
 
 
+# "by Jan. 15", "until Monday": a deadline, not when it was said.
+DEADLINE_BEFORE = re.compile(
+    r"\b(?:by|until|till|before|after|since|from|through|in|within|next)\s*\Z",
+    re.IGNORECASE,
+)
+
+
 def date_phrase(sentence: str) -> re.Match[str] | None:
-    return DATE_PHRASE.search(sentence)
+    """The first words of ``sentence`` that say when something was said."""
+    for match in DATE_PHRASE.finditer(sentence):
+        if not DEADLINE_BEFORE.search(sentence[: match.start()]):
+            return match
+    return None
 
 
 @functools.cache

@@ -96,12 +96,40 @@ def propose(text: str, published_on: datetime.date) -> list[ProposedRecord]:
     readings = [_read(sentence) for sentence in article_sentences(text)]
     context_host = _context_host(readings)
     speaker_nations: dict[str, str] = {}
-    proposals: list[ProposedRecord] = []
-    for reading in readings:
-        proposals.extend(
-            _proposals(reading, context_host, speaker_nations, published_on)
-        )
-    return proposals
+    found = [
+        _proposals(reading, context_host, speaker_nations, published_on)
+        for reading in readings
+    ]
+    article_nation = _article_nation(found)
+    if article_nation:
+        # A local report on "the 82nd Airborne" never says "US": its troop
+        # sentences without a nation are about the nation the article is.
+        for index, reading in enumerate(readings):
+            if not found[index] and (reading.figures or reading.troop_reference):
+                found[index] = _proposals(
+                    reading,
+                    context_host,
+                    speaker_nations,
+                    published_on,
+                    article_nation=article_nation,
+                )
+    return [proposal for proposals in found for proposal in proposals]
+
+
+_OWN_GROUND = re.compile(
+    r"\b(?:its|their|our)\s+(?:own\s+)?(?:\w+ern\s+)?"
+    r"(?:border|borders|frontier|territory|soil|flank)\b",
+    re.IGNORECASE,
+)
+
+
+def _article_nation(found: list[list[ProposedRecord]]) -> str:
+    """The nation at least two thirds of the article's proposals are about."""
+    nations = Counter(proposal.nation for proposals in found for proposal in proposals)
+    if not nations:
+        return ""
+    nation, times = nations.most_common(1)[0]
+    return nation if times * 3 >= 2 * sum(nations.values()) else ""
 
 
 # --- reading one sentence -------------------------------------------------
@@ -138,6 +166,10 @@ def _read(sentence: Sentence) -> Reading:
             destinations.append((mention.start, mention.code))
         elif not host and (
             _HOST_BEFORE.search(before)
+            or re.match(
+                r"(?:\s+\w+ly)?\s+(?:hosts?|hosted|hosting|is\s+hosting)\b",
+                text[mention.end :],
+            )
             or (
                 _FROM_BEFORE.search(before)
                 and any(0 <= mention.start - cue.end < 40 for cue in cues)
@@ -148,6 +180,14 @@ def _read(sentence: Sentence) -> Reading:
     if reinforcing and not host and destinations:
         # "send troops to Iraq": where they are sent is where they will be.
         host = destinations.pop(0)[1]
+    if not host and not moving:
+        # "has deployed soldiers to Iraq since 2014": there they are.
+        sent_to = [
+            mention.code
+            for mention in mentions
+            if not mention.demonym and _TO_BEFORE.search(text[: mention.start])
+        ]
+        host = sent_to[0] if sent_to else ""
     destinations = [(place, code) for place, code in destinations if code != host]
     speaker, role = _speaker(text)
     return Reading(
@@ -165,6 +205,29 @@ def _read(sentence: Sentence) -> Reading:
 
 # "If the attacks go on, Spain will withdraw": the whole sentence hangs on it.
 _CONDITIONAL_OPENING = re.compile(r"\W*(?:if|unless|should|were)\b", re.IGNORECASE)
+
+
+# Reported as accusation, rumour or threat: not a stated intention.
+_HEARSAY = re.compile(
+    r"\b(?:accus\w*|alleg\w*|rumou?r\w*|speculat\w*|threat\w*|fears?|feared|worr\w*)\b",
+    re.IGNORECASE,
+)
+_BARE_STATE = re.compile(
+    r"(?:remain|remains|remaining|stay|stays|staying|keep|keeps|maintain|maintains)"
+    r"(?:\s+(?:in|at))?",
+    re.IGNORECASE,
+)
+_MODAL_BEFORE = re.compile(
+    r"\b(?:will|would|should|shall|must|can|could|to|going|plans?|'ll|intends?)\b"
+    r"(?:\s+\w+)?\s*\Z",
+    re.IGNORECASE,
+)
+_PAST_CUE = re.compile(
+    r"withdrew|left|pulled\s+out|pulled\s+troops|brought\s+home|moved|"
+    r"relocated|redeployed|sent|deployed|reinforced|ended\s+its\s+mission",
+    re.IGNORECASE,
+)
+_HISTORY = re.compile(r"\b(?:in|since|until|by)\s+(?:19|20)\d\d\b|\bago\b")
 
 
 def _cues(text: str) -> list[Cue]:
@@ -185,14 +248,21 @@ def _cues(text: str) -> list[Cue]:
     stated = []
     for cue in cues:
         clause = re.split(r"[,;:—–]|\s-\s", text[: cue.start])[-1]
-        near = " ".join(text[: cue.start].split()[-4:])
+        near = " ".join(text[: cue.start].split()[-4:]) + " "
         if (
             re.search(r"\b(?:if|unless)\b", clause, re.IGNORECASE)
             or _CONDITIONAL_OPENING.match(text)
             or re.search(r"\bonly\s+if\b", text[cue.end :], re.IGNORECASE)
         ):
             continue
-        if pattern("desires").search(near):
+        if pattern("desires").search(near) or _HEARSAY.search(clause):
+            continue
+        if _BARE_STATE.fullmatch(cue.text) and not _MODAL_BEFORE.search(near):
+            # "2,500 troops remain in Afghanistan" says where they are, not
+            # what anyone intends.
+            continue
+        if _PAST_CUE.fullmatch(cue.text) and _HISTORY.search(text):
+            # "withdrew its troops from Iraq in 2011": history, not intent.
             continue
         stance = cue.stance
         if pattern("negations").search(" ".join(clause.split()[-3:])):
@@ -208,12 +278,16 @@ def _cues(text: str) -> list[Cue]:
     return stated
 
 
+@functools.cache
 def _role_pattern() -> str:
     roles = sorted(lexicon()["speaker_roles"], key=len, reverse=True)
     return "|".join(re.escape(role) for role in roles)
 
 
-_NAME = r"[A-Z][\w'’.-]+(?:\s+(?:al-|bin\s+|de\s+|van\s+|von\s+)?[A-Z][\w'’-]+){0,3}"
+_NAME = (
+    r"[A-Z][\w'’.-]*[\w'’-](?:\s+(?:al-|bin\s+|de\s+|van\s+|von\s+|of\s+(?:the\s+)?)?"
+    r"[A-Z][\w'’-]+){0,3}"
+)
 
 
 def _speaker(text: str) -> tuple[str, str]:
@@ -287,16 +361,26 @@ def _proposals(
     context_host: str,
     speaker_nations: dict[str, str],
     published_on: datetime.date,
+    article_nation: str = "",
 ) -> list[ProposedRecord]:
     text = reading.sentence.text
     host, host_from = reading.host, "sentence"
-    if not host:
+    if not host and _in_a_region(text):
+        # "in the Sahel": the report names a region, not one host.
+        host_from = ""
+    elif not host:
         host, host_from = context_host, ("context" if context_host else "")
     nations = _nations(reading, host)
     if not nations and reading.speaker:
         known = speaker_nations.get(reading.speaker.split()[-1])
         if known and known != host:
             nations = [known]
+    if not reading.host and _OWN_GROUND.search(text):
+        # "troops to its eastern border": at home, not deployed abroad.
+        return []
+    unnamed = not any(mention.code != host for mention in reading.mentions)
+    if not nations and article_nation and article_nation != host and unnamed:
+        nations = [article_nation]
     if reading.speaker and nations:
         for word in reading.speaker.split():
             speaker_nations.setdefault(word, nations[0])
@@ -323,12 +407,20 @@ def _proposals(
         if not counted:
             continue
         nation = _figure_nation(reading, figure, host) or nations[0]
-        if nation == host:
+        figure_host, figure_host_from = _figure_host(reading, figure), "sentence"
+        if not figure_host:
+            figure_host, figure_host_from = host, host_from
+        if nation == figure_host:
             continue
         proposals.append(
             ProposedRecord(
                 kind="troop_count",
                 nation=nation,
+                **{
+                    **common,
+                    "host": figure_host,
+                    "host_from": figure_host_from,
+                },
                 troops=figure.troops,
                 troops_low=figure.low,
                 troops_high=figure.high,
@@ -339,7 +431,6 @@ def _proposals(
                 troops_affected=None,
                 destination="",
                 target_troops=None,
-                **common,
             )
         )
     if stance:
@@ -353,8 +444,8 @@ def _statements(
 ) -> list[ProposedRecord]:
     text = reading.sentence.text
     affected = [
-        figure for figure in reading.figures if figure.role in ("part", "whole")
-    ] or [figure for figure in reading.figures if figure.role == "bare"]
+        figure for figure in reading.figures if figure.role in ("part", "whole", "bare")
+    ]
     targets = [figure for figure in reading.figures if figure.role == "target"]
     target = targets[0] if targets else None
     temporary = bool(pattern("temporary_cues").search(text))
@@ -409,8 +500,15 @@ def _statements(
 def _partial(reading: Reading) -> bool:
     """Whether the sentence speaks of part of the troops: "some of", "a
     majority of", "100 of the 133", a planned lower level."""
+    text = reading.sentence.text
+    some = re.search(
+        rf"\bsome\s+(?:[A-Za-z][\w-]*\s+){{0,2}}?{pattern('troop_nouns').pattern}",
+        text,
+        re.IGNORECASE,
+    )
     return bool(
-        pattern("partial_quantifiers").search(reading.sentence.text)
+        some
+        or pattern("partial_quantifiers").search(text)
         or any(figure.role in ("part", "target") for figure in reading.figures)
     )
 
@@ -462,12 +560,20 @@ def _nations(reading: Reading, host: str) -> list[str]:
     text = reading.sentence.text
     destinations = {code for _, code in reading.destinations}
     owners = [
-        mention.code
+        mention
         for mention in reading.mentions
-        if _modifies_troops(text, mention) and mention.code not in (host,)
+        if _modifies_troops(text, mention) and mention.code != host
     ]
     if owners:
-        return list(dict.fromkeys(owners))
+        # "Belgian and Dutch troops" are both; "the UK's troops would leave
+        # alongside US forces" is the UK's statement alone.
+        chosen = [owners[0]]
+        for mention in owners[1:]:
+            gap = text[chosen[-1].end : mention.start]
+            if not _COORDINATION.fullmatch(gap):
+                break
+            chosen.append(mention)
+        return list(dict.fromkeys(mention.code for mention in chosen))
     names = [
         mention
         for mention in reading.mentions
@@ -478,14 +584,25 @@ def _nations(reading: Reading, host: str) -> list[str]:
     ]
     if not names:
         # "Swedish Defence Minister Anna Berg said ...": the speaker's nation.
-        roles = "|".join(re.escape(role) for role in lexicon()["speaker_roles"])
+        roles = _role_pattern()
         titled = [
             mention.code
             for mention in reading.mentions
             if mention.code != host
             and re.match(rf"\s+(?:{roles})\b", text[mention.end :])
         ]
-        return titled[:1]
+        if titled:
+            return titled[:1]
+        # "The German government said it would reduce its contingent".
+        adjectives = [
+            mention.code
+            for mention in reading.mentions
+            if mention.demonym
+            and mention.code not in destinations
+            and mention.code != host
+            and not _in_between(text, mention)
+        ]
+        return adjectives[:1]
     chosen = [names[0]]
     for mention in names[1:]:
         gap = text[chosen[-1].end : mention.start]
@@ -494,6 +611,9 @@ def _nations(reading: Reading, host: str) -> list[str]:
         else:
             break
     return list(dict.fromkeys(mention.code for mention in chosen))
+
+
+_COORDINATION = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s*")
 
 
 def _in_between(text: str, mention: NationMention) -> bool:
@@ -540,6 +660,38 @@ def _OWNER_AFTER() -> re.Pattern[str]:  # noqa: N802
     )
 
 
+def _in_a_region(text: str) -> bool:
+    return bool(
+        re.search(
+            rf"\b(?:in|across|to|into|throughout)\s+(?:the\s+)?{_DIRECTION}"
+            rf"(?:{pattern('regions').pattern})",
+            text,
+        )
+    )
+
+
+def _figure_host(reading: Reading, figure: Figure) -> str:
+    """ "900 troops in Syria and 2,500 in Iraq": the place named right after
+    a figure is its own."""
+    text = reading.sentence.text
+    for mention in reading.mentions:
+        if mention.demonym or mention.start < figure.end:
+            continue
+        between = text[figure.end : mention.start]
+        if (
+            len(between) <= 40
+            and re.search(
+                rf"\b(?:in|inside|at|stationed\s+in|based\s+in|deployed\s+in)\s+"
+                rf"(?:the\s+)?{_DIRECTION}\Z",
+                between,
+            )
+            and not re.search(r"[,;]|\band\b|\d", between)
+        ):
+            return mention.code
+        break
+    return ""
+
+
 def _figure_nation(reading: Reading, figure: Figure, host: str) -> str:
     """The nation named with a figure's troops, or the nearest one before."""
     text = reading.sentence.text
@@ -554,6 +706,30 @@ def _figure_nation(reading: Reading, figure: Figure, host: str) -> str:
             and _modifies_troops(text, mention)
         ):
             return mention.code
+    # "..., while Croatia is weighing its options for its 14 soldiers": the
+    # nation named last before the figure, in its clause.
+    destinations = {code for _, code in reading.destinations}
+    clause_start = max(
+        (
+            match.end()
+            for match in re.finditer(
+                r"[;]|,\s+(?:while|but|whereas)\b", text[: figure.start]
+            )
+        ),
+        default=0,
+    )
+    before = [
+        mention
+        for mention in reading.mentions
+        if clause_start <= mention.start
+        and mention.end <= figure.start
+        and mention.code != host
+        and mention.code not in destinations
+        and not mention.demonym
+        and not _in_between(text, mention)
+    ]
+    if clause_start and before:
+        return before[-1].code
     return ""
 
 

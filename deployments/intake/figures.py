@@ -8,6 +8,7 @@ A number is a troop figure only when a troop noun governs it ("500 troops",
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -144,10 +145,7 @@ def _hedge(before: str) -> tuple[str, str]:
             trimmed = trimmed[: mention.start]
     trimmed = re.sub(r"(\s+of)?\s*\Z", "", trimmed)
     for precision in ("estimated", "approximate"):
-        words = lexicon()["hedges"][precision]
-        hedge = re.search(
-            rf"(?:{phrase_pattern(words).pattern})\Z", trimmed, re.IGNORECASE
-        )
+        hedge = _hedge_at_end(precision).search(trimmed)
         if hedge:
             # "some of" is a part of the troops, not a hedge on the number.
             if hedge.group().lower() == "some" and re.match(
@@ -156,6 +154,12 @@ def _hedge(before: str) -> tuple[str, str]:
                 continue
             return precision, hedge.group()
     return "exact", ""
+
+
+@functools.cache
+def _hedge_at_end(precision: str) -> re.Pattern[str]:
+    words = lexicon()["hedges"][precision]
+    return re.compile(rf"(?:{phrase_pattern(words).pattern})\Z", re.IGNORECASE)
 
 
 def _bounds(hedge: str, value: int) -> tuple[int | None, int | None]:
@@ -194,7 +198,9 @@ def troop_figures(sentence: str) -> list[Figure]:
         if index < len(numbers):
             following = numbers[index]
             gap = sentence[end : following.start()]
-            if re.fullmatch(r"\s*(?:to|and|or|-|–|—)\s*", gap):
+            if re.fullmatch(r"\s*(?:to|and|or|-|–|—)\s*", gap) and not (
+                _FROM_BEFORE.search(sentence[:start])
+            ):
                 second, _ = _value(following)
         noun_from = numbers[index].end() if second else end
         governed = _compiled("troop_after").match(sentence, noun_from)
@@ -211,6 +217,18 @@ def troop_figures(sentence: str) -> list[Figure]:
                 and numbers[index].start() == (end + partitive.end())
             ):
                 role = "part"
+            elif (
+                _FROM_BEFORE.search(sentence[:start])
+                and index < len(numbers)
+                and re.fullmatch(r"\s*to\s*", sentence[end : numbers[index].start()])
+                and _compiled("troop_after").match(sentence, numbers[index].end())
+            ):
+                # "from about 120 to 32 soldiers": the level before the move.
+                role = "total"
+            elif _TARGET_BEFORE.search(sentence[:start]) and pattern(
+                "troop_nouns"
+            ).search(sentence):
+                role = "target"
             elif _numbering(sentence, start) or (
                 figures and _MOVE_OF_SAME.match(sentence, end)
             ):
@@ -219,6 +237,8 @@ def troop_figures(sentence: str) -> list[Figure]:
                 continue
         elif governed.group("unit") and not governed.group("suffix"):
             continue
+        elif re.match(r"\s+of\s", sentence[end:]):
+            role = "part"  # "200 of its soldiers"
         if second is not None and not role:
             index += 1
         if _is_not_troops(sentence, start, governed.end() if governed else end):
@@ -266,6 +286,19 @@ _MOVE_OF_SAME = re.compile(
 )
 
 
+# "would be reduced to 300", "down to 24,000": the level after a move.
+_FROM_BEFORE = re.compile(
+    r"\bfrom\s+(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|over\s+)?\Z",
+    re.IGNORECASE,
+)
+_TARGET_BEFORE = re.compile(
+    r"\b(?:(?:reduced?|reducing|cut|cutting|brought|bring|bringing|lowered|"
+    r"increased?|increasing|raised?|boosted?)\s+(?:down\s+|up\s+)?to|down\s+to)"
+    r"\s+(?:about\s+|around\s+|roughly\s+|some\s+|just\s+)?\Z",
+    re.IGNORECASE,
+)
+
+
 def _numbering(sentence: str, start: int) -> bool:
     """ "they would number about a thousand", in a sentence about troops."""
     return bool(
@@ -286,11 +319,17 @@ def _role(before: str) -> str:
         return "whole"
     if re.search(
         r"\b(?:down to|reduce\w* (?:\w+ ){0,3}to|cut\w* (?:\w+ ){0,3}to|"
-        r"increase\w* (?:\w+ ){0,3}to|bring\w* (?:\w+ ){0,3}to|from \S+ to|"
+        r"increase\w* (?:\w+ ){0,3}to|bring\w* (?:\w+ ){0,3}to|from (?:\S+ ){1,2}to|"
         r"boost\w* (?:\w+ ){0,3}to|to a level of|level of)\s*\Z",
         words,
     ):
         return "target"
+    if re.search(
+        r"\b(?:has|have|had|keeps|kept|maintains|there\s+are|there\s+were|"
+        r"numbering|totalling|totaling)(?:\s+an?)?\s*\Z",
+        words,
+    ):
+        return "total"
     if re.search(
         r"(?:\b(?:the|its|their|his|our|her|of the)|['’]s)\s*(?:\S+\s+)?\Z", words
     ):
