@@ -263,3 +263,27 @@ def test_reviewing_needs_the_right_permissions(entered: Source) -> None:
     client.force_login(reader)
     assert client.get(review(entered)).status_code == 403
     assert client.get(ADD).status_code == 403
+
+
+def test_the_proposals_list_measures_the_extractor_in_real_use(
+    admin_client: Client, entered: Source
+) -> None:
+    proposals = list(entered.proposals.in_text_order())
+    admin_client.post(review(entered), row_data(proposals) | {"accept_all": "1"})
+    admin_client.post(
+        review(entered),
+        {
+            "add_missed": "1",
+            "missed-kind": "intention",
+            "missed-quote": MISSED,
+            "missed-nation": "CAN",
+            "missed-host": "IRQ",
+            "missed-stance": "staying",
+            "missed-precision": "unknown",
+        },
+    )
+    page = admin_client.get(reverse("admin:deployments_proposal_changelist"))
+    accepted = len(proposals)
+    # The record added by hand is a sentence the extractor missed.
+    assert f"{accepted} accepted, 0 rejected, 0 pending, 1 added by hand" in (page.text)
+    assert f"recall {accepted / (accepted + 1):.2f}" in page.text

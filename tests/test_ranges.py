@@ -156,3 +156,27 @@ class TestRangesThroughTheApi:
         assert "troops_high" in response.json()["errors"]
         count.refresh_from_db()
         assert (count.troops, count.troops_low, count.version) == (500, None, 1)
+
+
+class TestRangesOnThePages:
+    def test_the_status_page_shows_the_range_base_and_planned_level(
+        self, client
+    ) -> None:
+        germany = TroopCountFactory(
+            nation__code="DEU",
+            nation__name="Germany",
+            troops=None,
+            troops_low=30,
+            troops_high=40,
+            location="Taji",
+        ).nation
+        IntentionFactory(
+            nation=germany, stance=Stance.PARTIAL_WITHDRAWAL, target_troops=24_000
+        )
+        page = client.get("/").content.decode()
+        assert "30–40" in page
+        assert "at Taji" in page
+        assert "planned level 24,000" in page
+        nation_page = client.get("/nations/DEU/").content.decode()
+        assert "at Taji" in nation_page
+        assert "planned level of 24,000 troops" in nation_page

@@ -72,8 +72,8 @@ class ArticleSerializer(ModelRulesMixin, serializers.ModelSerializer):
         validators=[validate_text],
         max_length=MAX_ARTICLE_CHARS,
         trim_whitespace=False,
-        help_text="The article's text, as published (plain text; up to "
-        f"{MAX_ARTICLE_CHARS:,} characters).",
+        help_text="The article's text, as published: plain text in English (other "
+        f"languages are refused with 400), up to {MAX_ARTICLE_CHARS:,} characters.",
     )
 
     class Meta:
