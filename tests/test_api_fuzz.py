@@ -62,6 +62,7 @@ from schemathesis.hooks import HookContext
 from schemathesis.openapi.checks import UseAfterFree
 
 from deployments.api.history import encode_cursor
+from deployments.intake.articles import ArticleRefused, check_article_text
 from deployments.models import (
     Deployment,
     Intention,
@@ -71,7 +72,6 @@ from deployments.models import (
     Stance,
     TroopCount,
 )
-from deployments.intake.articles import ArticleRefused, check_article_text
 from deployments.models.text import text_pattern, validate_text
 from tests.factories import (
     IntentionFactory,
