@@ -540,3 +540,10 @@ def test_troops_sent_to_a_nations_own_border_are_not_a_deployment() -> None:
         "Poland will send more troops to its eastern border.\n"
     )
     assert {p.nation for p in propose(text, PUBLISHED)} == {"NOR"}
+
+
+def test_a_run_on_without_full_stops_is_not_read_and_costs_little() -> None:
+    text = "Canada has 5 troops in Iraq " * 30_000 + "."
+    began = time.perf_counter()
+    assert propose(text, PUBLISHED) == []
+    assert time.perf_counter() - began < 2
