@@ -547,3 +547,11 @@ def test_a_run_on_without_full_stops_is_not_read_and_costs_little() -> None:
     began = time.perf_counter()
     assert propose(text, PUBLISHED) == []
     assert time.perf_counter() - began < 2
+
+
+def test_a_coalition_led_by_a_nation_is_not_that_nation() -> None:
+    assert counts("The US-led coalition has 5,000 troops in Iraq.") == []
+
+
+def test_a_year_before_troops_is_not_a_figure() -> None:
+    assert counts("Norway said that in 2020 troops were sent to Latvia.") == []
