@@ -555,3 +555,18 @@ def test_a_coalition_led_by_a_nation_is_not_that_nation() -> None:
 
 def test_a_year_before_troops_is_not_a_figure() -> None:
     assert counts("Norway said that in 2020 troops were sent to Latvia.") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In 2003 the US sent 150,000 troops to Iraq.",
+        "At its peak, the British force in Afghanistan numbered 9,500 soldiers.",
+    ],
+)
+def test_figures_of_the_past_are_not_counts(sentence: str) -> None:
+    assert counts(sentence) == []
+
+
+def test_troops_there_since_a_year_are_counted() -> None:
+    assert only(counts("Canada has had 500 troops in Iraq since 2014.")).troops == 500

@@ -123,6 +123,30 @@ _OWN_GROUND = re.compile(
 )
 
 
+_PEAK = re.compile(
+    r"\b(?:at\s+(?:its|their|the)\s+peak|at\s+the\s+height\s+of|peak\s+of|"
+    r"once\s+(?:had|numbered|stood))\b",
+    re.IGNORECASE,
+)
+_PAST_YEAR = re.compile(r"\b(?:in|during|by)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_PAST_VERB = re.compile(r"\b(?:was|were|had|numbered|involved|sent|deployed)\b")
+_PRESENT_VERB = re.compile(r"\b(?:has|have|is|are|remain|remains|still|now)\b")
+
+
+def _historical(text: str, published_on: datetime.date) -> bool:
+    """A figure of the past ("150,000 troops were sent in 2003", "at its
+    peak"): not the troops there now."""
+    if _PEAK.search(text):
+        return True
+    year = _PAST_YEAR.search(text)
+    return bool(
+        year
+        and int(year.group(1)) < published_on.year
+        and _PAST_VERB.search(text)
+        and not _PRESENT_VERB.search(text)
+    )
+
+
 def _article_nation(found: list[list[ProposedRecord]]) -> str:
     """The nation at least two thirds of the article's proposals are about."""
     nations = Counter(proposal.nation for proposals in found for proposal in proposals)
@@ -400,7 +424,10 @@ def _proposals(
     }
     stance = _stance(reading, host)
     proposals = []
+    past = _historical(text, published_on)
     for figure in reading.figures:
+        if past:
+            break
         counted = figure.role in ("total", "whole") or (
             figure.role == "bare" and not stance
         )
