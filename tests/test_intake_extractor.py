@@ -570,3 +570,11 @@ def test_figures_of_the_past_are_not_counts(sentence: str) -> None:
 
 def test_troops_there_since_a_year_are_counted() -> None:
     assert only(counts("Canada has had 500 troops in Iraq since 2014.")).troops == 500
+
+
+def test_a_peak_beside_the_present_figure_leaves_that_one_counted() -> None:
+    text = (
+        "About 2,500 US troops remain in Afghanistan, down from a peak of "
+        "100,000 troops."
+    )
+    assert [p.troops for p in counts(text)] == [2500]

@@ -133,11 +133,14 @@ _PAST_VERB = re.compile(r"\b(?:was|were|had|numbered|involved|sent|deployed)\b")
 _PRESENT_VERB = re.compile(r"\b(?:has|have|is|are|remain|remains|still|now)\b")
 
 
+def _at_a_peak(text: str, figure: Figure) -> bool:
+    """ "down from a peak of 100,000", "at its peak, 9,500 soldiers"."""
+    return any(0 <= figure.start - peak.end() <= 60 for peak in _PEAK.finditer(text))
+
+
 def _historical(text: str, published_on: datetime.date) -> bool:
-    """A figure of the past ("150,000 troops were sent in 2003", "at its
-    peak"): not the troops there now."""
-    if _PEAK.search(text):
-        return True
+    """A sentence about the past ("150,000 troops were sent in 2003"): its
+    figures are not the troops there now."""
     year = _PAST_YEAR.search(text)
     return bool(
         year
@@ -426,8 +429,8 @@ def _proposals(
     proposals = []
     past = _historical(text, published_on)
     for figure in reading.figures:
-        if past:
-            break
+        if past or _at_a_peak(text, figure):
+            continue
         counted = figure.role in ("total", "whole") or (
             figure.role == "bare" and not stance
         )
