@@ -578,3 +578,17 @@ def test_a_peak_beside_the_present_figure_leaves_that_one_counted() -> None:
         "100,000 troops."
     )
     assert [p.troops for p in counts(text)] == [2500]
+
+
+def test_two_nations_with_two_intentions_in_one_sentence_are_read_apart() -> None:
+    text = (
+        "Hungary's 200 troops in Iraq will stay, while Croatia is considering "
+        "the future of its 14 soldiers in Iraq."
+    )
+    found = statements(text)
+    assert [(p.nation, p.stance) for p in found] == [
+        ("HUN", "staying"),
+        ("HRV", "undecided"),
+    ]
+    for proposal in propose(text, PUBLISHED):
+        assert text[proposal.start : proposal.end] == proposal.quote

@@ -93,7 +93,11 @@ class Reading:
 
 def propose(text: str, published_on: datetime.date) -> list[ProposedRecord]:
     """The counts and statements ``text`` reports, in text order."""
-    readings = [_read(sentence) for sentence in article_sentences(text)]
+    readings = [
+        _read(clause)
+        for sentence in article_sentences(text)
+        for clause in _clauses(sentence)
+    ]
     context_host = _context_host(readings)
     speaker_nations: dict[str, str] = {}
     found = [
@@ -160,6 +164,34 @@ def _article_nation(found: list[list[ProposedRecord]]) -> str:
 
 
 # --- reading one sentence -------------------------------------------------
+
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:while|whereas|but)\s)")
+
+
+def _clauses(sentence: Sentence) -> list[Sentence]:
+    """ "Hungary's troops will stay, while Croatia is weighing its options":
+    two nations, each with its own intention, read apart. A sentence is
+    split only where each part names a nation and states something."""
+    breaks = list(_CLAUSE_BREAK.finditer(sentence.text))
+    if not breaks:
+        return [sentence]
+    bounds = [0, *(match.end() for match in breaks), len(sentence.text)]
+    ends = [*(match.start() for match in breaks), len(sentence.text)]
+    parts = [
+        Sentence(
+            sentence.text[start:end],
+            sentence.start + start,
+            sentence.start + end,
+        )
+        for start, end in zip(bounds[:-1], ends, strict=True)
+    ]
+    if all(
+        nation_mentions(part.text) and (_cues(part.text) or troop_figures(part.text))
+        for part in parts
+    ):
+        return parts
+    return [sentence]
+
 
 _DIRECTION = (
     r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|"
