@@ -261,3 +261,18 @@ def test_evaluate_intake_fails_below_its_thresholds(tmp_path: Path) -> None:
         "--min-precision",
         "0.5",
     )
+
+
+def test_a_publication_date_in_the_future_is_refused_and_saves_nothing(
+    article,
+) -> None:
+    with pytest.raises(CommandError, match="in the future"):
+        call_command("propose_records", str(article), "--published-on", "2999-01-01")
+    assert stored() == (0, 0)
+
+
+def test_saving_with_json_prints_the_source_and_its_proposals(article, capsys) -> None:
+    call_command("propose_records", str(article), "--json")
+    output = json.loads(capsys.readouterr().out)
+    assert output["source"] == Source.objects.get().pk
+    assert [p["kind"] for p in output["proposals"]] == ["troop_count", "intention"]

@@ -540,3 +540,55 @@ def test_troops_sent_to_a_nations_own_border_are_not_a_deployment() -> None:
         "Poland will send more troops to its eastern border.\n"
     )
     assert {p.nation for p in propose(text, PUBLISHED)} == {"NOR"}
+
+
+def test_a_run_on_without_full_stops_is_not_read_and_costs_little() -> None:
+    text = "Canada has 5 troops in Iraq " * 30_000 + "."
+    began = time.perf_counter()
+    assert propose(text, PUBLISHED) == []
+    assert time.perf_counter() - began < 2
+
+
+def test_a_coalition_led_by_a_nation_is_not_that_nation() -> None:
+    assert counts("The US-led coalition has 5,000 troops in Iraq.") == []
+
+
+def test_a_year_before_troops_is_not_a_figure() -> None:
+    assert counts("Norway said that in 2020 troops were sent to Latvia.") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In 2003 the US sent 150,000 troops to Iraq.",
+        "At its peak, the British force in Afghanistan numbered 9,500 soldiers.",
+    ],
+)
+def test_figures_of_the_past_are_not_counts(sentence: str) -> None:
+    assert counts(sentence) == []
+
+
+def test_troops_there_since_a_year_are_counted() -> None:
+    assert only(counts("Canada has had 500 troops in Iraq since 2014.")).troops == 500
+
+
+def test_a_peak_beside_the_present_figure_leaves_that_one_counted() -> None:
+    text = (
+        "About 2,500 US troops remain in Afghanistan, down from a peak of "
+        "100,000 troops."
+    )
+    assert [p.troops for p in counts(text)] == [2500]
+
+
+def test_two_nations_with_two_intentions_in_one_sentence_are_read_apart() -> None:
+    text = (
+        "Hungary's 200 troops in Iraq will stay, while Croatia is considering "
+        "the future of its 14 soldiers in Iraq."
+    )
+    found = statements(text)
+    assert [(p.nation, p.stance) for p in found] == [
+        ("HUN", "staying"),
+        ("HRV", "undecided"),
+    ]
+    for proposal in propose(text, PUBLISHED):
+        assert text[proposal.start : proposal.end] == proposal.quote

@@ -93,7 +93,11 @@ class Reading:
 
 def propose(text: str, published_on: datetime.date) -> list[ProposedRecord]:
     """The counts and statements ``text`` reports, in text order."""
-    readings = [_read(sentence) for sentence in article_sentences(text)]
+    readings = [
+        _read(clause)
+        for sentence in article_sentences(text)
+        for clause in _clauses(sentence)
+    ]
     context_host = _context_host(readings)
     speaker_nations: dict[str, str] = {}
     found = [
@@ -123,6 +127,33 @@ _OWN_GROUND = re.compile(
 )
 
 
+_PEAK = re.compile(
+    r"\b(?:at\s+(?:its|their|the)\s+peak|at\s+the\s+height\s+of|peak\s+of|"
+    r"once\s+(?:had|numbered|stood))\b",
+    re.IGNORECASE,
+)
+_PAST_YEAR = re.compile(r"\b(?:in|during|by)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_PAST_VERB = re.compile(r"\b(?:was|were|had|numbered|involved|sent|deployed)\b")
+_PRESENT_VERB = re.compile(r"\b(?:has|have|is|are|remain|remains|still|now)\b")
+
+
+def _at_a_peak(text: str, figure: Figure) -> bool:
+    """ "down from a peak of 100,000", "at its peak, 9,500 soldiers"."""
+    return any(0 <= figure.start - peak.end() <= 60 for peak in _PEAK.finditer(text))
+
+
+def _historical(text: str, published_on: datetime.date) -> bool:
+    """A sentence about the past ("150,000 troops were sent in 2003"): its
+    figures are not the troops there now."""
+    year = _PAST_YEAR.search(text)
+    return bool(
+        year
+        and int(year.group(1)) < published_on.year
+        and _PAST_VERB.search(text)
+        and not _PRESENT_VERB.search(text)
+    )
+
+
 def _article_nation(found: list[list[ProposedRecord]]) -> str:
     """The nation at least two thirds of the article's proposals are about."""
     nations = Counter(proposal.nation for proposals in found for proposal in proposals)
@@ -133,6 +164,34 @@ def _article_nation(found: list[list[ProposedRecord]]) -> str:
 
 
 # --- reading one sentence -------------------------------------------------
+
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+(?=(?:while|whereas|but)\s)")
+
+
+def _clauses(sentence: Sentence) -> list[Sentence]:
+    """ "Hungary's troops will stay, while Croatia is weighing its options":
+    two nations, each with its own intention, read apart. A sentence is
+    split only where each part names a nation and states something."""
+    breaks = list(_CLAUSE_BREAK.finditer(sentence.text))
+    if not breaks:
+        return [sentence]
+    bounds = [0, *(match.end() for match in breaks), len(sentence.text)]
+    ends = [*(match.start() for match in breaks), len(sentence.text)]
+    parts = [
+        Sentence(
+            sentence.text[start:end],
+            sentence.start + start,
+            sentence.start + end,
+        )
+        for start, end in zip(bounds[:-1], ends, strict=True)
+    ]
+    if all(
+        nation_mentions(part.text) and (_cues(part.text) or troop_figures(part.text))
+        for part in parts
+    ):
+        return parts
+    return [sentence]
+
 
 _DIRECTION = (
     r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|"
@@ -400,7 +459,10 @@ def _proposals(
     }
     stance = _stance(reading, host)
     proposals = []
+    past = _historical(text, published_on)
     for figure in reading.figures:
+        if past or _at_a_peak(text, figure):
+            continue
         counted = figure.role in ("total", "whole") or (
             figure.role == "bare" and not stance
         )

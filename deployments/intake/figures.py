@@ -176,6 +176,13 @@ def _is_not_troops(sentence: str, start: int, end: int) -> bool:
     after = sentence[end : end + 60]
     if re.search(r"[$£€]\s*\Z|\b(?:aged|age)\s*\Z", before):
         return True
+    year = re.match(r"(?:19|20)\d\d(?![\d,.])", sentence[start:end])
+    if year and re.search(
+        r"\b(?:in|since|by|of|from|until|till|before|after|during)\s*\Z",
+        before,
+        re.IGNORECASE,
+    ):
+        return True  # "in 2020 troops were sent"
     window = " ".join(before.split()[-5:] + after.split()[:6])
     return bool(pattern("casualty_words").search(window))
 

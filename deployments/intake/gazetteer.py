@@ -92,11 +92,17 @@ def _mention_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.-])({alternatives})(['’]s)?(?![\w])")
 
 
+_LED = re.compile(r"-(?:led|backed|based|trained|funded|allied|sponsored|made)\b")
+
+
 def nation_mentions(text: str) -> list[NationMention]:
     """The nations and alliances ``text`` names, in order."""
     mentions = []
     labels = _labels()
     for match in _mention_pattern().finditer(text):
+        if _LED.match(text, match.end()):
+            # "the US-led coalition" is the coalition, not the US.
+            continue
         label = match.group(1)
         code, demonym = labels[label]
         start = match.start()

@@ -25,6 +25,10 @@ FURNITURE = re.compile(
     re.IGNORECASE,
 )
 MIN_WORDS = 5
+# Longer than this is no sentence but a run-on list or pasted data: no record
+# could quote it (they keep 500 characters), and reading it would cost time
+# that grows with the square of its length.
+MAX_SENTENCE_CHARS = 2 * MAX_QUOTE_LENGTH
 
 
 class Sentence(NamedTuple):
@@ -46,7 +50,11 @@ def article_sentences(text: str) -> list[Sentence]:
             piece = _stripped(text, line.start() + start, line.start() + end)
             if piece is not None:
                 pieces.append(piece)
-        sentences.extend(_quotes_kept_together(text, pieces))
+        sentences.extend(
+            sentence
+            for sentence in _quotes_kept_together(text, pieces)
+            if len(sentence.text) <= MAX_SENTENCE_CHARS
+        )
     return sentences
 
 
