@@ -4,7 +4,7 @@ counts and stated intentions out, each pointing at its sentence.
 Every proposal is a reading of one sentence, with two things taken from the
 article around it: the host, when the sentence does not name one (the
 country most of the article's troop sentences are in), and a speaker's
-nation, when a later sentence names the speaker alone ("Esper said").
+nation, when a later sentence names the speaker alone ("Berg said").
 The words it reads by are in ``lexicon.json`` and ``nations.json``.
 """
 

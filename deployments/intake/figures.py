@@ -75,7 +75,7 @@ def _build(name: str) -> re.Pattern[str]:
         return _number_pattern()
     if name == "troop_after":
         # What may stand between a number and its troop noun: modifiers,
-        # nations, names of units ("Barkhane"), then the noun.
+        # nations, names of units ("Lion"), then the noun.
         modifiers = "|".join(
             re.escape(word) for word in sorted(lex["troop_modifiers"], key=len)[::-1]
         )
