@@ -48,13 +48,26 @@ def view_around(
 ) -> View:
     """The view around the given polygons (degrees), ``aspect`` times as wide
     as high, never wider or higher than the world; the world if none."""
+    return view_around_points(
+        (
+            equal_earth(longitude, latitude)
+            for polygon in polygons
+            for longitude, latitude in polygon[0]
+        ),
+        aspect,
+        width,
+    )
+
+
+def view_around_points(
+    points: Iterable[Point], aspect: float = 1.6, width: int = 960
+) -> View:
+    """``view_around`` of points already projected."""
     xs: list[float] = []
     ys: list[float] = []
-    for polygon in polygons:
-        for longitude, latitude in polygon[0]:
-            x, y = equal_earth(longitude, latitude)
-            xs.append(x)
-            ys.append(y)
+    for x, y in points:
+        xs.append(x)
+        ys.append(y)
     world_west, world_south, world_east, world_north = WORLD
     if not xs:
         return View(*WORLD, width=width)
@@ -118,23 +131,31 @@ def outline(polygons: Iterable[Polygon], view: View) -> str:
     """SVG path data of the polygons' rings inside the view, in whole units
     with relative moves; points that round to the one before are dropped.
     Empty when nothing of them is in the view."""
+    return projected_outline(
+        (
+            [equal_earth(longitude, latitude) for longitude, latitude in ring]
+            for polygon in polygons
+            for ring in polygon
+        ),
+        view,
+    )
+
+
+def projected_outline(rings: Iterable[list[Point]], view: View) -> str:
+    """``outline`` of rings already projected (the base map keeps them so)."""
     parts = []
-    for polygon in polygons:
-        for ring in polygon:
-            projected = [
-                equal_earth(longitude, latitude) for longitude, latitude in ring
-            ]
-            clipped = clip_ring(projected, view)
-            rounded: list[tuple[int, int]] = []
-            for point in clipped:
-                x, y = view.to_drawing(point)
-                whole = (round(x), round(y))
-                if not rounded or whole != rounded[-1]:
-                    rounded.append(whole)
-            if len(rounded) < 3:
-                continue
-            (x0, y0), steps = rounded[0], []
-            for (x1, y1), (x2, y2) in zip(rounded, rounded[1:], strict=False):
-                steps.append(f"{x2 - x1} {y2 - y1}")
-            parts.append(f"M{x0} {y0}l{' '.join(steps)}z")
+    for projected in rings:
+        clipped = clip_ring(projected, view)
+        rounded: list[tuple[int, int]] = []
+        for point in clipped:
+            x, y = view.to_drawing(point)
+            whole = (round(x), round(y))
+            if not rounded or whole != rounded[-1]:
+                rounded.append(whole)
+        if len(rounded) < 3:
+            continue
+        (x0, y0), steps = rounded[0], []
+        for (x1, y1), (x2, y2) in zip(rounded, rounded[1:], strict=False):
+            steps.append(f"{x2 - x1} {y2 - y1}")
+        parts.append(f"M{x0} {y0}l{' '.join(steps)}z")
     return "".join(parts)
