@@ -20,11 +20,27 @@ def projected_shapes() -> dict[str, list[list[list[Point]]]]:
     """Each country's polygons (rings of projected points), by alpha-3."""
     return {
         code: [
-            [[equal_earth(lon, lat) for lon, lat in ring] for ring in polygon]
+            [
+                [equal_earth(lon, lat) for lon, lat in _unwrapped(ring)]
+                for ring in polygon
+            ]
             for polygon in polygons
         ]
         for code, polygons in country_shapes().items()
     }
+
+
+def _unwrapped(ring: list[Point]) -> list[Point]:
+    """A ring that crosses the antimeridian (Russia's far east, Fiji) with
+    its western longitudes taken past 180°, so that it does not stretch
+    across the whole map; the part beyond the world's edge is clipped."""
+    crosses = any(
+        abs(lon2 - lon1) > 180
+        for (lon1, _), (lon2, _) in zip(ring, ring[1:], strict=False)
+    )
+    if not crosses:
+        return ring
+    return [(lon + 360 if lon < 0 else lon, lat) for lon, lat in ring]
 
 
 @functools.cache

@@ -1,0 +1,445 @@
+"""The map of status rows as plain drawing data: country outlines shaded by
+the troops they host, contributors' dots and lines to their hosts, stated
+moves as arrows, and the text that says the same for screen readers. The
+template writes it out as inline SVG, as it does the bar chart."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from deployments.caching import remember
+from deployments.maps import overlay
+from deployments.maps.basemap import centroids, outlines, projected_shapes
+from deployments.maps.cropping import Point, View, view_around_points
+from deployments.models import Nation, Stance
+from deployments.status import StatusRow
+
+STATUS_WIDTH = 960
+NATION_WIDTH = 640
+# More lines than this are a tangle at 600 deployments; the table has all.
+MAX_LINES = 60
+MAX_LABELS = 6
+# Wider than the cropping's default: maps of who is where run east-west.
+ASPECT = 2.0
+# Shading of a host by its known troops: (least troops, class, legend text).
+SHADES = (
+    (1, "shade-1", "under 1,000"),
+    (1_000, "shade-2", "1,000–4,999"),
+    (5_000, "shade-3", "5,000–19,999"),
+    (20_000, "shade-4", "20,000–99,999"),
+    (100_000, "shade-5", "100,000 or more"),
+)
+UNKNOWN_SHADE = "shade-unknown"
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country with data: an outline that links to its nation page."""
+
+    code: str
+    path: str
+    css_class: str
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Dot:
+    """A contributing nation, at its centre."""
+
+    x: float
+    y: float
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """A contributor's troops in one host: a curve weighted by troops."""
+
+    path: str
+    width: float
+    unknown: bool
+    title: str
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """A stated move from a host to a destination, coloured by stance."""
+
+    path: str
+    stance: str
+    temporary: bool
+    title: str
+
+
+@dataclass(frozen=True)
+class MoveMark:
+    """A stated move with no destination named: a ring at the host."""
+
+    x: float
+    y: float
+    stance: str
+    temporary: bool
+    title: str
+
+
+@dataclass(frozen=True)
+class Label:
+    """A large host's name and known troops, linking to its nation page."""
+
+    x: float
+    y: float
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Alliance:
+    """A deployment of a nation that is not a country, listed beside."""
+
+    name: str
+    href: str
+    host_name: str
+    troops_display: str
+    stance_label: str | None
+    destination_name: str | None
+
+
+@dataclass(frozen=True)
+class StatusMap:
+    width: int
+    height: int
+    land: str  # every other country's outline, one path
+    countries: list[Country]
+    lines: list[Line]
+    dots: list[Dot]
+    arrows: list[Arrow]
+    marks: list[MoveMark]
+    labels: list[Label]
+    shades: list[tuple[str, str]]  # (class, legend text) of the shades in use
+    has_unknown: bool
+    stances: list[tuple[str, str]]  # (value, label) of the moves' stances
+    alliances: list[Alliance]
+    text: list[str]  # what the map shows, sentence by sentence
+    lines_left_out: int
+    not_drawn: list[str]  # names of nations with no outline at this scale
+
+    @property
+    def empty(self) -> bool:
+        return not (self.countries or self.alliances)
+
+
+def status_map(
+    rows: list[StatusRow], parts: object, width: int = STATUS_WIDTH
+) -> StatusMap:
+    """The map of ``rows``, kept under the data's revision: ``parts`` must
+    tell apart every scope the rows could come from (the filters, as_of)."""
+    return remember("status_map", (parts, width), lambda: draw(rows, width))
+
+
+def draw(rows: list[StatusRow], width: int = STATUS_WIDTH) -> StatusMap:
+    """The map of ``rows`` (no cache)."""
+    centres = centroids()
+    shapes = projected_shapes()
+    countries_rows = [row for row in rows if row.nation_kind != Nation.Kind.ALLIANCE]
+    hosts = overlay.hosts(rows)
+    moves = overlay.moves(rows)
+    names = _names(rows)
+
+    # The view: where troops are and go (their whole outlines), and where
+    # they come from (contributors' centres, so a country spanning the world
+    # does not make every map a world map).
+    where = {host.code for host in hosts} | {
+        move.destination for move in moves if move.destination
+    }
+    points: list[Point] = [
+        point
+        for code in where & shapes.keys()
+        for polygon in shapes[code]
+        for point in polygon[0]
+    ]
+    points += [centres[row.nation] for row in countries_rows if row.nation in centres]
+    view = view_around_points(points, ASPECT, width) if points else None
+    if view is None:
+        return _nothing(width, rows, names)
+    drawn = outlines(view)
+
+    def at(code: str) -> Point:
+        return view.to_drawing(centres[code])
+
+    countries: list[Country] = []
+    shaded: dict[str, str] = {}
+    has_unknown = False
+    for host in hosts:
+        if host.code not in drawn:
+            continue
+        if host.only_unknown:
+            shade, has_unknown = UNKNOWN_SHADE, True
+        else:
+            shade = _shade(host.known_troops)
+        shaded[host.code] = shade
+        countries.append(
+            Country(
+                host.code,
+                drawn[host.code],
+                f"host {shade}",
+                _href(host.code),
+                _host_text(host),
+            )
+        )
+    others = {row.nation for row in countries_rows} | where
+    for code in sorted(others - shaded.keys()):
+        if code in drawn:
+            countries.append(
+                Country(
+                    code,
+                    drawn[code],
+                    "involved",
+                    _href(code),
+                    _involved_text(code, rows),
+                )
+            )
+    land = "".join(path for code, path in drawn.items() if code not in others)
+
+    pairs = _pairs(countries_rows)
+    drawable = [pair for pair in pairs if pair[0] in centres and pair[1] in centres]
+    heaviest = max((troops or 0 for _, _, troops, _ in drawable), default=0) or 1
+    lines = [
+        Line(
+            _curve(at(nation), at(host), bend=0.18),
+            round(1 + 5 * math.sqrt((troops or 0) / heaviest), 1),
+            troops is None,
+            f"{names[nation]} in {names[host]}: {_troops_text(troops, unknown)}",
+        )
+        for nation, host, troops, unknown in drawable[:MAX_LINES]
+    ]
+    dots = [
+        Dot(*_rounded(at(code)), _href(code), _contributor_text(code, rows))
+        for code in sorted({row.nation for row in countries_rows} & centres.keys())
+    ]
+
+    arrows, marks = [], []
+    marks_at: dict[str, int] = {}
+    for move in moves:
+        title = _move_text(move)
+        if move.destination and {move.host, move.destination} <= centres.keys():
+            arrows.append(
+                Arrow(
+                    _curve(at(move.host), at(move.destination), bend=-0.3),
+                    move.stance,
+                    move.temporary,
+                    title,
+                )
+            )
+        elif move.host in centres:
+            # Rings of one host side by side, not on top of each other.
+            step = marks_at.get(move.host, 0)
+            marks_at[move.host] = step + 1
+            x, y = at(move.host)
+            marks.append(
+                MoveMark(
+                    round(x + 16 + 13 * step, 1),
+                    round(y + 4, 1),
+                    move.stance,
+                    move.temporary,
+                    title,
+                )
+            )
+    labelled = [host for host in hosts if host.code in drawn and host.code in centres]
+    labels = [
+        Label(
+            *_rounded(at(host.code)),
+            f"{host.name} {host.known_troops:,}" if host.known_troops else host.name,
+            _href(host.code),
+        )
+        for host in labelled[:MAX_LABELS]
+    ]
+    used_shades = set(shaded.values())
+    move_stances = {move.stance for move in moves}
+    not_drawn = sorted(
+        {names[row.nation] for row in countries_rows if row.nation not in drawn}
+        | {names[host.code] for host in hosts if host.code not in drawn}
+    )
+    return StatusMap(
+        width=view.width,
+        height=view.height,
+        land=land,
+        countries=countries,
+        lines=lines,
+        dots=dots,
+        arrows=arrows,
+        marks=marks,
+        labels=labels,
+        shades=[(css, text) for _, css, text in SHADES if css in used_shades],
+        has_unknown=has_unknown,
+        stances=[
+            (value, label) for value, label in Stance.choices if value in move_stances
+        ],
+        alliances=_alliances(rows),
+        text=_text(hosts, moves, len(drawable), len(lines)),
+        lines_left_out=len(drawable) - len(lines),
+        not_drawn=not_drawn,
+    )
+
+
+def _nothing(width: int, rows: list[StatusRow], names: dict[str, str]) -> StatusMap:
+    """No country to draw: no rows, or only alliances and unshaped nations."""
+    return StatusMap(
+        width=width,
+        height=0,
+        land="",
+        countries=[],
+        lines=[],
+        dots=[],
+        arrows=[],
+        marks=[],
+        labels=[],
+        shades=[],
+        has_unknown=False,
+        stances=[],
+        alliances=_alliances(rows),
+        text=[],
+        lines_left_out=0,
+        not_drawn=sorted(
+            {row.nation_name for row in rows if row.nation_kind != Nation.Kind.ALLIANCE}
+        ),
+    )
+
+
+def _names(rows: list[StatusRow]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for row in rows:
+        names[row.nation] = row.nation_name
+        names[row.host] = row.host_name
+        if row.destination:
+            names[row.destination] = row.destination_name or row.destination
+    return names
+
+
+def _pairs(rows: list[StatusRow]) -> list[tuple[str, str, int | None, bool]]:
+    """(nation, host, known troops or None, some unknown) per pair, heaviest
+    first: several operations of one nation in one host are one line."""
+    pairs: dict[tuple[str, str], list] = {}
+    for row in rows:
+        entry = pairs.setdefault((row.nation, row.host), [None, False])
+        if row.troops is None:
+            entry[1] = True
+        else:
+            entry[0] = (entry[0] or 0) + row.troops
+    return sorted(
+        (
+            (nation, host, troops, unknown)
+            for (nation, host), (troops, unknown) in pairs.items()
+        ),
+        key=lambda pair: (-(pair[2] or 0), pair[0], pair[1]),
+    )
+
+
+def _shade(troops: int) -> str:
+    shade = SHADES[0][1]
+    for least, css, _ in SHADES:
+        if troops >= least:
+            shade = css
+    return shade
+
+
+def _href(code: str) -> str:
+    return reverse("nation", args=[code])
+
+
+def _troops_text(troops: int | None, unknown: bool) -> str:
+    if troops is None:
+        return "troops of unknown number"
+    text = f"{troops:,} troops"
+    return text + " and more of unknown number" if unknown else text
+
+
+def _host_text(host: overlay.Host) -> str:
+    if host.only_unknown:
+        return (
+            f"{host.name}: troops of {host.contributors} "
+            f"{'nation' if host.contributors == 1 else 'nations'}, number unknown"
+        )
+    known = host.contributors - host.unknown_contributors
+    text = (
+        f"{host.name}: {host.known_troops:,} troops of "
+        f"{known} {'nation' if known == 1 else 'nations'}"
+    )
+    if host.unknown_contributors:
+        text += f", and troops of unknown number of {host.unknown_contributors} more"
+    return text
+
+
+def _involved_text(code: str, rows: list[StatusRow]) -> str:
+    hosted = [row.host_name for row in rows if row.nation == code]
+    if hosted:
+        return _contributor_text(code, rows)
+    name = next(row.destination_name for row in rows if row.destination == code)
+    return f"{name}: a stated destination"
+
+
+def _contributor_text(code: str, rows: list[StatusRow]) -> str:
+    own = [row for row in rows if row.nation == code]
+    places = "; ".join(f"{row.host_name} ({row.troops_display})" for row in own[:5])
+    more = f"; and {len(own) - 5} more" if len(own) > 5 else ""
+    return f"{own[0].nation_name}: troops in {places}{more}"
+
+
+def _move_text(move: overlay.Move) -> str:
+    who = ", ".join(move.nations[:5]) + (
+        f" and {len(move.nations) - 5} more" if len(move.nations) > 5 else ""
+    )
+    where = (
+        f"from {move.host_name} to {move.destination_name}"
+        if move.destination
+        else f"in {move.host_name}, no destination named"
+    )
+    temporary = ", temporarily" if move.temporary else ""
+    return f"{who}: {Stance(move.stance).label.lower()} {where}{temporary}"
+
+
+def _text(
+    hosts: list[overlay.Host], moves: list[overlay.Move], pairs: int, drawn: int
+) -> list[str]:
+    sentences = [_host_text(host) + "." for host in hosts]
+    sentences += [_move_text(move) + "." for move in moves]
+    if drawn < pairs:
+        sentences.append(
+            f"Lines are drawn for the {drawn} largest of {pairs} deployments; "
+            f"{pairs - drawn} smaller ones are left out (the table has them all)."
+        )
+    return sentences
+
+
+def _alliances(rows: list[StatusRow]) -> list[Alliance]:
+    return [
+        Alliance(
+            row.nation_name,
+            _href(row.nation),
+            row.host_name,
+            row.troops_display,
+            row.stance_label,
+            row.destination_name,
+        )
+        for row in overlay.alliances(rows)
+    ]
+
+
+def _rounded(point: Point) -> tuple[float, float]:
+    return (round(point[0], 1), round(point[1], 1))
+
+
+def _curve(start: Point, end: Point, bend: float) -> str:
+    """A quadratic curve from start to end, bowed sideways by ``bend`` of
+    its length, so that lines between the same places stay apart."""
+    (x1, y1), (x2, y2) = start, end
+    control_x = (x1 + x2) / 2 - bend * (y2 - y1)
+    control_y = (y1 + y2) / 2 + bend * (x2 - x1)
+    return f"M{x1:.1f} {y1:.1f}Q{control_x:.1f} {control_y:.1f} {x2:.1f} {y2:.1f}"
+
+
+__all__ = ["NATION_WIDTH", "STATUS_WIDTH", "StatusMap", "View", "draw", "status_map"]
