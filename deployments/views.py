@@ -117,7 +117,9 @@ def nation_page(request: HttpRequest, code: str) -> HttpResponse:
         {
             "nation": nation,
             "rows": rows,
-            "nation_map": status_map(rows, {"nation": nation.code}, NATION_WIDTH),
+            "nation_map": status_map(
+                rows, {"nation": nation.code}, NATION_WIDTH, "nation-map"
+            ),
             "timeline": timeline,
         },
     )

@@ -33,7 +33,10 @@ def test_status_page_draws_the_map_above_the_table(
     markup = map_markup(html)
     assert html.index("status-map-heading") < html.index('<table class="status">')
     assert '<svg class="map map-large"' in markup and 'role="img"' in markup
-    assert '<a href="/nations/IRQ/"><path class="host shade-3"' in markup
+    assert (
+        '<a href="/nations/IRQ/"><title>Iraq: 6,700 troops of 3 nations, and troops'
+        ' of unknown number of 4 more</title><path class="host shade-3"'
+    ) in markup
     assert 'class="move stance-partial_withdrawal"' in markup
     assert "<title>Canada: partial withdrawal from Iraq to Kuwait</title>" in markup
     assert "Canada: partial withdrawal from Iraq to Kuwait." in markup  # <desc>
@@ -46,8 +49,8 @@ def test_filters_apply_to_the_map_as_to_the_table(
 ) -> None:
     markup = map_markup(client.get("/?stance=staying").text)
     assert "partial withdrawal" not in markup.lower()
-    assert '<a href="/nations/USA/"><circle' in markup
-    assert '<a href="/nations/CAN/"><circle' not in markup
+    assert '<a href="/nations/USA/"><title>' in markup
+    assert '<a href="/nations/CAN/">' not in markup
     assert "Iraq: 6,200 troops of 2 nations" in markup  # USA and Italy
 
 
@@ -79,7 +82,7 @@ def test_nation_page_of_an_alliance_lists_it_beside_the_map(
 ) -> None:
     markup = map_markup(client.get("/nations/NATO/").text, "nation-map")
     assert 'class="host shade-unknown" fill="url(#nation-map-hatch)"' in markup
-    assert '<a href="/nations/NATO/"><circle' not in markup  # NATO has no shape
+    assert '<a href="/nations/NATO/"><title>' not in markup  # NATO: no shape
     assert "North Atlantic Treaty Organization</a> in Iraq" in markup
 
 

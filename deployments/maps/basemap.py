@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 
+from django.utils.safestring import mark_safe
+
 from deployments.maps.countries import country_shapes
 from deployments.maps.cropping import Point, View, projected_outline
 from deployments.maps.projection import equal_earth
@@ -56,14 +58,16 @@ def centroids() -> dict[str, Point]:
 
 @functools.lru_cache(maxsize=VIEWS_KEPT)
 def outlines(view: View) -> dict[str, str]:
-    """Every country's path data in the view, those with something in it."""
+    """Every country's path data in the view, those with something in it;
+    numbers and path letters only, so marked safe: escaping 100 KB of them
+    on every render would cost more than the rest of the map."""
     drawn = {
         code: projected_outline(
             (ring for polygon in polygons for ring in polygon), view
         )
         for code, polygons in projected_shapes().items()
     }
-    return {code: path for code, path in drawn.items() if path}
+    return {code: mark_safe(path) for code, path in drawn.items() if path}
 
 
 def _area(ring: list[Point]) -> float:

@@ -5,13 +5,15 @@ template writes it out as inline SVG, as it does the bar chart."""
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from deployments.caching import remember
-from deployments.maps import overlay
+from deployments.maps import overlay, svg
 from deployments.maps.basemap import centroids, outlines, projected_shapes
 from deployments.maps.cropping import Point, View, view_around_points
 from deployments.models import Nation, Stance
@@ -44,16 +46,8 @@ class Country:
     css_class: str
     href: str
     title: str
-
-
-@dataclass(frozen=True)
-class Dot:
-    """A contributing nation, at its centre."""
-
-    x: float
-    y: float
-    href: str
-    title: str
+    dot: tuple[str, str] | None = None  # a contributor's centre (x, y)
+    hatched: bool = False  # troops of unknown number only
 
 
 @dataclass(frozen=True)
@@ -61,7 +55,7 @@ class Line:
     """A contributor's troops in one host: a curve weighted by troops."""
 
     path: str
-    width: float
+    width: str
     unknown: bool
     title: str
 
@@ -80,8 +74,8 @@ class Arrow:
 class MoveMark:
     """A stated move with no destination named: a ring at the host."""
 
-    x: float
-    y: float
+    x: str
+    y: str
     stance: str
     temporary: bool
     title: str
@@ -91,8 +85,8 @@ class MoveMark:
 class Label:
     """A large host's name and known troops, linking to its nation page."""
 
-    x: float
-    y: float
+    x: str
+    y: str
     text: str
     href: str
 
@@ -111,12 +105,12 @@ class Alliance:
 
 @dataclass(frozen=True)
 class StatusMap:
+    map_id: str  # the SVG's id, and its patterns' and markers' prefix
     width: int
     height: int
     land: str  # every other country's outline, one path
     countries: list[Country]
     lines: list[Line]
-    dots: list[Dot]
     arrows: list[Arrow]
     marks: list[MoveMark]
     labels: list[Label]
@@ -129,19 +123,31 @@ class StatusMap:
     not_drawn: list[str]  # names of nations with no outline at this scale
 
     @property
+    def elements(self) -> SafeString:
+        """Countries, lines, moves and labels as SVG elements (maps/svg.py)."""
+        return svg.marks(self)
+
+    @property
     def empty(self) -> bool:
         return not (self.countries or self.alliances)
 
 
 def status_map(
-    rows: list[StatusRow], parts: object, width: int = STATUS_WIDTH
+    rows: list[StatusRow],
+    parts: object,
+    width: int = STATUS_WIDTH,
+    map_id: str = "status-map",
 ) -> StatusMap:
     """The map of ``rows``, kept under the data's revision: ``parts`` must
     tell apart every scope the rows could come from (the filters, as_of)."""
-    return remember("status_map", (parts, width), lambda: draw(rows, width))
+    return remember(
+        "status_map", (parts, width, map_id), lambda: draw(rows, width, map_id)
+    )
 
 
-def draw(rows: list[StatusRow], width: int = STATUS_WIDTH) -> StatusMap:
+def draw(
+    rows: list[StatusRow], width: int = STATUS_WIDTH, map_id: str = "status-map"
+) -> StatusMap:
     """The map of ``rows`` (no cache)."""
     centres = centroids()
     shapes = projected_shapes()
@@ -149,6 +155,9 @@ def draw(rows: list[StatusRow], width: int = STATUS_WIDTH) -> StatusMap:
     hosts = overlay.hosts(rows)
     moves = overlay.moves(rows)
     names = _names(rows)
+    own_rows: dict[str, list[StatusRow]] = {}
+    for row in rows:
+        own_rows.setdefault(row.nation, []).append(row)
 
     # The view: where troops are and go (their whole outlines), and where
     # they come from (contributors' centres, so a country spanning the world
@@ -165,11 +174,16 @@ def draw(rows: list[StatusRow], width: int = STATUS_WIDTH) -> StatusMap:
     points += [centres[row.nation] for row in countries_rows if row.nation in centres]
     view = view_around_points(points, ASPECT, width) if points else None
     if view is None:
-        return _nothing(width, rows, names)
+        return _nothing(map_id, width, rows)
     drawn = outlines(view)
 
     def at(code: str) -> Point:
         return view.to_drawing(centres[code])
+
+    contributors = {row.nation for row in countries_rows}
+
+    def dot(code: str) -> tuple[str, str] | None:
+        return _rounded(at(code)) if code in contributors else None
 
     countries: list[Country] = []
     shaded: dict[str, str] = {}
@@ -189,6 +203,8 @@ def draw(rows: list[StatusRow], width: int = STATUS_WIDTH) -> StatusMap:
                 f"host {shade}",
                 _href(host.code),
                 _host_text(host),
+                dot(host.code),
+                host.only_unknown,
             )
         )
     others = {row.nation for row in countries_rows} | where
@@ -200,10 +216,13 @@ def draw(rows: list[StatusRow], width: int = STATUS_WIDTH) -> StatusMap:
                     drawn[code],
                     "involved",
                     _href(code),
-                    _involved_text(code, rows),
+                    _involved_text(code, own_rows.get(code, []), names),
+                    dot(code),
                 )
             )
-    land = "".join(path for code, path in drawn.items() if code not in others)
+    land = mark_safe(
+        "".join(path for code, path in drawn.items() if code not in others)
+    )
 
     pairs = _pairs(countries_rows)
     drawable = [pair for pair in pairs if pair[0] in centres and pair[1] in centres]
@@ -211,15 +230,11 @@ def draw(rows: list[StatusRow], width: int = STATUS_WIDTH) -> StatusMap:
     lines = [
         Line(
             _curve(at(nation), at(host), bend=0.18),
-            round(1 + 5 * math.sqrt((troops or 0) / heaviest), 1),
+            f"{1 + 5 * math.sqrt((troops or 0) / heaviest):.1f}",
             troops is None,
             f"{names[nation]} in {names[host]}: {_troops_text(troops, unknown)}",
         )
         for nation, host, troops, unknown in drawable[:MAX_LINES]
-    ]
-    dots = [
-        Dot(*_rounded(at(code)), _href(code), _contributor_text(code, rows))
-        for code in sorted({row.nation for row in countries_rows} & centres.keys())
     ]
 
     arrows, marks = [], []
@@ -242,8 +257,7 @@ def draw(rows: list[StatusRow], width: int = STATUS_WIDTH) -> StatusMap:
             x, y = at(move.host)
             marks.append(
                 MoveMark(
-                    round(x + 16 + 13 * step, 1),
-                    round(y + 4, 1),
+                    *_rounded((x + 16 + 13 * step, y + 4)),
                     move.stance,
                     move.temporary,
                     title,
@@ -265,12 +279,12 @@ def draw(rows: list[StatusRow], width: int = STATUS_WIDTH) -> StatusMap:
         | {names[host.code] for host in hosts if host.code not in drawn}
     )
     return StatusMap(
+        map_id=map_id,
         width=view.width,
         height=view.height,
         land=land,
         countries=countries,
         lines=lines,
-        dots=dots,
         arrows=arrows,
         marks=marks,
         labels=labels,
@@ -286,15 +300,15 @@ def draw(rows: list[StatusRow], width: int = STATUS_WIDTH) -> StatusMap:
     )
 
 
-def _nothing(width: int, rows: list[StatusRow], names: dict[str, str]) -> StatusMap:
+def _nothing(map_id: str, width: int, rows: list[StatusRow]) -> StatusMap:
     """No country to draw: no rows, or only alliances and unshaped nations."""
     return StatusMap(
+        map_id=map_id,
         width=width,
         height=0,
         land="",
         countries=[],
         lines=[],
-        dots=[],
         arrows=[],
         marks=[],
         labels=[],
@@ -347,6 +361,7 @@ def _shade(troops: int) -> str:
     return shade
 
 
+@functools.lru_cache(maxsize=1024)
 def _href(code: str) -> str:
     return reverse("nation", args=[code])
 
@@ -374,16 +389,14 @@ def _host_text(host: overlay.Host) -> str:
     return text
 
 
-def _involved_text(code: str, rows: list[StatusRow]) -> str:
-    hosted = [row.host_name for row in rows if row.nation == code]
-    if hosted:
-        return _contributor_text(code, rows)
-    name = next(row.destination_name for row in rows if row.destination == code)
-    return f"{name}: a stated destination"
+def _involved_text(code: str, own: list[StatusRow], names: dict[str, str]) -> str:
+    if own:
+        return _contributor_text(own)
+    return f"{names[code]}: a stated destination"
 
 
-def _contributor_text(code: str, rows: list[StatusRow]) -> str:
-    own = [row for row in rows if row.nation == code]
+def _contributor_text(own: list[StatusRow]) -> str:
+    """A nation's troops in its first few hosts: its own rows."""
     places = "; ".join(f"{row.host_name} ({row.troops_display})" for row in own[:5])
     more = f"; and {len(own) - 5} more" if len(own) > 5 else ""
     return f"{own[0].nation_name}: troops in {places}{more}"
@@ -429,8 +442,10 @@ def _alliances(rows: list[StatusRow]) -> list[Alliance]:
     ]
 
 
-def _rounded(point: Point) -> tuple[float, float]:
-    return (round(point[0], 1), round(point[1], 1))
+def _rounded(point: Point) -> tuple[str, str]:
+    """Coordinates as written in the SVG: one decimal, formatted here rather
+    than by the template's number localisation, which costs more."""
+    return (f"{point[0]:.1f}", f"{point[1]:.1f}")
 
 
 def _curve(start: Point, end: Point, bend: float) -> str:
@@ -439,7 +454,9 @@ def _curve(start: Point, end: Point, bend: float) -> str:
     (x1, y1), (x2, y2) = start, end
     control_x = (x1 + x2) / 2 - bend * (y2 - y1)
     control_y = (y1 + y2) / 2 + bend * (x2 - x1)
-    return f"M{x1:.1f} {y1:.1f}Q{control_x:.1f} {control_y:.1f} {x2:.1f} {y2:.1f}"
+    return mark_safe(  # numbers only
+        f"M{x1:.1f} {y1:.1f}Q{control_x:.1f} {control_y:.1f} {x2:.1f} {y2:.1f}"
+    )
 
 
 __all__ = ["NATION_WIDTH", "STATUS_WIDTH", "StatusMap", "View", "draw", "status_map"]
