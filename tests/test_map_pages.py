@@ -101,3 +101,12 @@ def test_the_map_of_six_hundred_deployments_stays_under_its_budget(
     markup = map_markup(html)
     assert len(markup.encode()) < MAP_BUDGET
     assert "smaller ones are left out" in markup
+
+
+def test_names_from_the_data_are_escaped_in_the_map(client: Client) -> None:
+    TroopCountFactory(
+        nation__code="CAN", nation__name="<b>Canada</b>", host__code="IRQ"
+    )
+    markup = map_markup(client.get("/").text)
+    assert "<b>Canada</b>" not in markup
+    assert "&lt;b&gt;Canada&lt;/b&gt;" in markup
