@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from deployments.caching import remember
-from deployments.maps import overlay, svg
+from deployments.maps import describing, overlay, svg
 from deployments.maps.basemap import centroids, outlines, projected_shapes
 from deployments.maps.cropping import Point, View, view_around_points
 from deployments.models import Nation, Stance
@@ -202,7 +202,7 @@ def draw(
                 drawn[host.code],
                 f"host {shade}",
                 _href(host.code),
-                _host_text(host),
+                describing.host_text(host),
                 dot(host.code),
                 host.only_unknown,
             )
@@ -216,7 +216,7 @@ def draw(
                     drawn[code],
                     "involved",
                     _href(code),
-                    _involved_text(code, own_rows.get(code, []), names),
+                    describing.involved_text(code, own_rows.get(code, []), names),
                     dot(code),
                 )
             )
@@ -232,7 +232,8 @@ def draw(
             _curve(at(nation), at(host), bend=0.18),
             f"{1 + 5 * math.sqrt((troops or 0) / heaviest):.1f}",
             troops is None,
-            f"{names[nation]} in {names[host]}: {_troops_text(troops, unknown)}",
+            f"{names[nation]} in {names[host]}: "
+            + describing.troops_text(troops, unknown),
         )
         for nation, host, troops, unknown in drawable[:MAX_LINES]
     ]
@@ -240,7 +241,7 @@ def draw(
     arrows, marks = [], []
     marks_at: dict[str, int] = {}
     for move in moves:
-        title = _move_text(move)
+        title = describing.move_text(move)
         if move.destination and {move.host, move.destination} <= centres.keys():
             arrows.append(
                 Arrow(
@@ -294,7 +295,7 @@ def draw(
             (value, label) for value, label in Stance.choices if value in move_stances
         ],
         alliances=_alliances(rows),
-        text=_text(hosts, moves, len(drawable), len(lines)),
+        text=describing.sentences(hosts, moves, len(drawable), len(lines)),
         lines_left_out=len(drawable) - len(lines),
         not_drawn=not_drawn,
     )
@@ -364,68 +365,6 @@ def _shade(troops: int) -> str:
 @functools.lru_cache(maxsize=1024)
 def _href(code: str) -> str:
     return reverse("nation", args=[code])
-
-
-def _troops_text(troops: int | None, unknown: bool) -> str:
-    if troops is None:
-        return "troops of unknown number"
-    text = f"{troops:,} troops"
-    return text + " and more of unknown number" if unknown else text
-
-
-def _host_text(host: overlay.Host) -> str:
-    if host.only_unknown:
-        return (
-            f"{host.name}: troops of {host.contributors} "
-            f"{'nation' if host.contributors == 1 else 'nations'}, number unknown"
-        )
-    known = host.contributors - host.unknown_contributors
-    text = (
-        f"{host.name}: {host.known_troops:,} troops of "
-        f"{known} {'nation' if known == 1 else 'nations'}"
-    )
-    if host.unknown_contributors:
-        text += f", and troops of unknown number of {host.unknown_contributors} more"
-    return text
-
-
-def _involved_text(code: str, own: list[StatusRow], names: dict[str, str]) -> str:
-    if own:
-        return _contributor_text(own)
-    return f"{names[code]}: a stated destination"
-
-
-def _contributor_text(own: list[StatusRow]) -> str:
-    """A nation's troops in its first few hosts: its own rows."""
-    places = "; ".join(f"{row.host_name} ({row.troops_display})" for row in own[:5])
-    more = f"; and {len(own) - 5} more" if len(own) > 5 else ""
-    return f"{own[0].nation_name}: troops in {places}{more}"
-
-
-def _move_text(move: overlay.Move) -> str:
-    who = ", ".join(move.nations[:5]) + (
-        f" and {len(move.nations) - 5} more" if len(move.nations) > 5 else ""
-    )
-    where = (
-        f"from {move.host_name} to {move.destination_name}"
-        if move.destination
-        else f"in {move.host_name}, no destination named"
-    )
-    temporary = ", temporarily" if move.temporary else ""
-    return f"{who}: {Stance(move.stance).label.lower()} {where}{temporary}"
-
-
-def _text(
-    hosts: list[overlay.Host], moves: list[overlay.Move], pairs: int, drawn: int
-) -> list[str]:
-    sentences = [_host_text(host) + "." for host in hosts]
-    sentences += [_move_text(move) + "." for move in moves]
-    if drawn < pairs:
-        sentences.append(
-            f"Lines are drawn for the {drawn} largest of {pairs} deployments; "
-            f"{pairs - drawn} smaller ones are left out (the table has them all)."
-        )
-    return sentences
 
 
 def _alliances(rows: list[StatusRow]) -> list[Alliance]:
