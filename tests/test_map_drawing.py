@@ -150,3 +150,7 @@ def test_operations_of_one_nation_in_one_host_are_one_line() -> None:
         "CAN in IRQ: 500 troops",
         "CAN in KWT: troops of unknown number",
     ]
+
+
+def test_the_tables_order_does_not_change_the_map(article: list[StatusRow]) -> None:
+    assert draw(article[::-1]) == draw(article)

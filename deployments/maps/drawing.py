@@ -148,7 +148,8 @@ def status_map(
 def draw(
     rows: list[StatusRow], width: int = STATUS_WIDTH, map_id: str = "status-map"
 ) -> StatusMap:
-    """The map of ``rows`` (no cache)."""
+    """The map of ``rows`` (no cache), the same whatever their order."""
+    rows = sorted(rows, key=lambda row: (row.nation_name, row.nation, row.host_name))
     centres = centroids()
     shapes = projected_shapes()
     countries_rows = [row for row in rows if row.nation_kind != Nation.Kind.ALLIANCE]
