@@ -9,7 +9,13 @@ import functools
 from django.utils.safestring import mark_safe
 
 from deployments.maps.countries import country_shapes
-from deployments.maps.cropping import Point, View, projected_outline
+from deployments.maps.cropping import (
+    Box,
+    Point,
+    View,
+    bounding_box,
+    projected_outline,
+)
 from deployments.maps.projection import equal_earth
 
 # Views in use at once: the world, the region of the status page's filters,
@@ -52,6 +58,15 @@ def centroids() -> dict[str, Point]:
     out to sea by Alaska and Hawaii, nor France's by French Guiana."""
     return {
         code: _centroid(max((polygon[0] for polygon in polygons), key=_area))
+        for code, polygons in projected_shapes().items()
+    }
+
+
+@functools.cache
+def ring_boxes() -> dict[str, list[Box]]:
+    """Each country's rings' bounding boxes, in the order of its rings."""
+    return {
+        code: [bounding_box(ring) for polygon in polygons for ring in polygon]
         for code, polygons in projected_shapes().items()
     }
 

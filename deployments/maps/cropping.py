@@ -8,13 +8,14 @@ the Middle East does not carry Russia's whole coast."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from deployments.maps.projection import equal_earth
 from deployments.maps.topojson import Polygon
 
 Point = tuple[float, float]
+Box = tuple[float, float, float, float]  # west, south, east, north
 
 # The whole projected world, and the least span of a cropped view (about 30°
 # of longitude near the equator): enough for a country and its neighbours.
@@ -141,15 +142,38 @@ def outline(polygons: Iterable[Polygon], view: View) -> str:
     )
 
 
-def projected_outline(rings: Iterable[list[Point]], view: View) -> str:
-    """``outline`` of rings already projected (the base map keeps them so)."""
+def projected_outline(
+    rings: Iterable[list[Point]], view: View, boxes: Iterable[Box] | None = None
+) -> str:
+    """``outline`` of rings already projected (the base map keeps them so).
+    With each ring's bounding box, rings outside the view are skipped and
+    rings inside it are not clipped: most of them, in a view of a region."""
     parts = []
-    for projected in rings:
-        clipped = clip_ring(projected, view)
+    scale = view.width / (view.east - view.west)
+    west, north = view.west, view.north
+    every_box = boxes if boxes is not None else _no_boxes()
+    for projected, box in zip(rings, every_box, strict=False):
+        if box is None:
+            clipped = clip_ring(projected, view)
+        elif (
+            box[0] > view.east
+            or box[2] < view.west
+            or box[1] > view.north
+            or box[3] < view.south
+        ):
+            continue
+        elif (
+            box[0] >= view.west
+            and box[2] <= view.east
+            and box[1] >= view.south
+            and box[3] <= view.north
+        ):
+            clipped = projected
+        else:
+            clipped = clip_ring(projected, view)
         rounded: list[tuple[int, int]] = []
-        for point in clipped:
-            x, y = view.to_drawing(point)
-            whole = (round(x), round(y))
+        for x, y in clipped:
+            whole = (round((x - west) * scale), round((north - y) * scale))
             if not rounded or whole != rounded[-1]:
                 rounded.append(whole)
         if len(rounded) < 3:
@@ -159,3 +183,14 @@ def projected_outline(rings: Iterable[list[Point]], view: View) -> str:
             steps.append(f"{x2 - x1} {y2 - y1}")
         parts.append(f"M{x0} {y0}l{' '.join(steps)}z")
     return "".join(parts)
+
+
+def bounding_box(ring: list[Point]) -> Box:
+    xs = [x for x, _ in ring]
+    ys = [y for _, y in ring]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _no_boxes() -> Iterator[None]:
+    while True:
+        yield None
