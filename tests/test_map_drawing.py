@@ -154,3 +154,16 @@ def test_operations_of_one_nation_in_one_host_are_one_line() -> None:
 
 def test_the_tables_order_does_not_change_the_map(article: list[StatusRow]) -> None:
     assert draw(article[::-1]) == draw(article)
+
+
+def test_labels_of_neighbouring_hosts_do_not_cover_each_other() -> None:
+    rows = [
+        row("USA", host, troops)
+        for host, troops in (("SYR", 4000), ("LBN", 3000), ("ISR", 2000))
+    ]
+    labels = draw(rows).labels
+    assert [(label.text, label.dy) for label in labels[:2]] == [
+        ("SYR 4,000", "-12"),
+        ("LBN 3,000", "26"),  # below its centre: Syria's is above
+    ]
+    assert (labels[2].text, labels[2].dy) == ("ISR 2,000", "-12")  # room above

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -24,6 +25,7 @@ NATION_WIDTH = 640
 # More lines than this are a tangle at 600 deployments; the table has all.
 MAX_LINES = 60
 MAX_LABELS = 6
+LABEL_CHARACTER_WIDTH = 8.5  # of the 14px bold label, on average
 # Wider than the cropping's default: maps of who is where run east-west.
 ASPECT = 2.0
 # Shading of a host by its known troops: (least troops, class, legend text).
@@ -89,6 +91,7 @@ class Label:
     y: str
     text: str
     href: str
+    dy: str = "-12"  # above the host's centre, or below when that is taken
 
 
 @dataclass(frozen=True)
@@ -266,14 +269,14 @@ def draw(
                 )
             )
     labelled = [host for host in hosts if host.code in drawn and host.code in centres]
-    labels = [
-        Label(
-            *_rounded(at(host.code)),
+    labels = _placed_labels(
+        (
+            at(host.code),
             f"{host.name} {host.known_troops:,}" if host.known_troops else host.name,
             _href(host.code),
         )
         for host in labelled[:MAX_LABELS]
-    ]
+    )
     used_shades = set(shaded.values())
     move_stances = {move.stance for move in moves}
     not_drawn = sorted(
@@ -380,6 +383,28 @@ def _alliances(rows: list[StatusRow]) -> list[Alliance]:
         )
         for row in overlay.alliances(rows)
     ]
+
+
+def _placed_labels(candidates: Iterable[tuple[Point, str, str]]) -> list[Label]:
+    """Labels above their host's centre, else below it, else left out, so
+    that none covers another (largest hosts first)."""
+    taken: list[tuple[float, float, float, float]] = []
+    placed = []
+    for (x, y), text, href in candidates:
+        half = LABEL_CHARACTER_WIDTH * len(text) / 2
+        for dy in (-12, 26):
+            box = (x - half, y + dy - 15, x + half, y + dy + 3)
+            if not any(
+                box[0] < other[2]
+                and other[0] < box[2]
+                and box[1] < other[3]
+                and other[1] < box[3]
+                for other in taken
+            ):
+                taken.append(box)
+                placed.append(Label(*_rounded((x, y)), text, href, str(dy)))
+                break
+    return placed
 
 
 def _rounded(point: Point) -> tuple[str, str]:

@@ -57,6 +57,6 @@ def marks(drawn: StatusMap) -> SafeString:
     for label in drawn.labels:
         parts.append(
             f'<a href="{escape(label.href)}"><text class="map-label" x="{label.x}" '
-            f'y="{label.y}" dy="-12">{escape(label.text)}</text></a>'
+            f'y="{label.y}" dy="{label.dy}">{escape(label.text)}</text></a>'
         )
     return mark_safe("".join(parts))  # each value from the data escaped above
