@@ -166,4 +166,4 @@ def test_labels_of_neighbouring_hosts_do_not_cover_each_other() -> None:
         ("SYR 4,000", "-12"),
         ("LBN 3,000", "26"),  # below its centre: Syria's is above
     ]
-    assert (labels[2].text, labels[2].dy) == ("ISR 2,000", "-12")  # room above
+    assert len(labels) == 2  # Israel's, above or below, would touch one of them

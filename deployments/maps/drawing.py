@@ -393,7 +393,7 @@ def _placed_labels(candidates: Iterable[tuple[Point, str, str]]) -> list[Label]:
     for (x, y), text, href in candidates:
         half = LABEL_CHARACTER_WIDTH * len(text) / 2
         for dy in (-12, 26):
-            box = (x - half, y + dy - 15, x + half, y + dy + 3)
+            box = (x - half, y + dy - 17, x + half, y + dy + 5)  # with room
             if not any(
                 box[0] < other[2]
                 and other[0] < box[2]
