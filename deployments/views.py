@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 
 from deployments.charts import troop_chart
 from deployments.forms import SORT_COLUMNS, PageForm, StatusFilterForm
+from deployments.maps.drawing import NATION_WIDTH, status_map
 from deployments.models import Nation, Stance
 from deployments.spreadsheets import UTF8_BOM, bom_requested, csv_cell
 from deployments.status import (
@@ -47,6 +48,8 @@ def status_page(request: HttpRequest) -> HttpResponse:
             "page": page,
             "summary": summarize(rows),
             "chart": troop_chart(rows),
+            # The same rows as the table: filters and as_of apply alike.
+            "status_map": status_map(rows, form.status_filters()),
             "stances": Stance,
             "sort_links": sort_links(form.cleaned_data.get("sort") or "nation"),
         },
@@ -107,12 +110,16 @@ def nation_page(request: HttpRequest, code: str) -> HttpResponse:
         timeline = paginator.page(form.cleaned_data["page"] or paginator.num_pages)
     except EmptyPage:
         raise Http404("There is no such page of this timeline.") from None
+    rows = current_status(nation_codes=[nation.code])
     return render(
         request,
         "deployments/nation.html",
         {
             "nation": nation,
-            "rows": current_status(nation_codes=[nation.code]),
+            "rows": rows,
+            "nation_map": status_map(
+                rows, {"nation": nation.code}, NATION_WIDTH, "nation-map"
+            ),
             "timeline": timeline,
         },
     )

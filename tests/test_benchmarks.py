@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from benchmarks.map import give_real_codes, measure_map
 from benchmarks.measure import measure_all
 from deployments.models import Intention, TroopCount
 from deployments.synthetic import Plan, generate, remove_synthetic_data
@@ -58,3 +59,13 @@ def test_synthetic_data_is_deterministic_and_refuses_a_second_run() -> None:
     assert Intention.objects.filter(standing="retracted").count() == retracted
     for record in [*TroopCount.objects.all()[:5], *Intention.objects.all()[:5]]:
         record.full_clean()
+
+
+def test_the_map_benchmark_draws_every_deployment_of_real_countries() -> None:
+    generate(Plan(nations=12, hosts=3, records_per_nation=6))
+    assert give_real_codes() == 15
+    result = measure_map(runs=1, warmup=0)
+    assert result.deployments == 36
+    assert 0 < result.map_bytes < 150_000
+    assert len(result.with_map_ms) == len(result.without_map_ms) == 1
+    assert "the map adds" in result.summary()

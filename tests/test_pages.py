@@ -70,7 +70,7 @@ def test_chart_is_inline_svg_described_for_screen_readers(
     client: Client, article: None
 ) -> None:
     html = client.get("/").text
-    svg = html.split("<svg")[1].split("</svg>")[0]
+    svg = html.split('<svg class="chart"')[1].split("</svg>")[0]
     assert 'role="img"' in svg
     assert "<title" in svg and "<desc" in svg
     assert "United States in Iraq: ~5,200 troops, staying." in svg
@@ -224,12 +224,14 @@ def test_status_page_query_count_is_fixed(
 ) -> None:
     make_world(nations)
     # 1. host countries for the filter; 2. the revision; 3. latest counts;
-    # 4. latest statements; 5. the revision again, unmoved: the rows are kept
-    with django_assert_num_queries(5):
+    # 4. latest statements; 5. the revision again, unmoved: the rows are kept;
+    # 6. the revision for the map; 7. again, unmoved: the map is kept
+    with django_assert_num_queries(7):
         response = client.get("/")
     assert len(table_rows(response.text)) == nations
-    # 1. host countries; 2. the revision: the rows come from the cache
-    with django_assert_num_queries(2):
+    # 1. host countries; 2. the revision: the rows come from the cache;
+    # 3. the revision: so does the map
+    with django_assert_num_queries(3):
         assert client.get("/").text == response.text
 
 
@@ -243,8 +245,9 @@ def test_nation_page_query_count_is_fixed(
         IntentionFactory(nation=count.nation)
     # 1. the nation; 2-3. the timeline's length (counts, statements); 4. the
     # page's entries in date order; 5-6. those counts and statements; 7. the
-    # revision; 8-9. its status (counts, statements); 10. the revision again
-    with django_assert_num_queries(10):
+    # revision; 8-9. its status (counts, statements); 10. the revision again;
+    # 11-12. the revision before and after drawing the map, which is kept
+    with django_assert_num_queries(12):
         response = client.get("/nations/CAN/")
     assert response.text.count('<li class="entry') == statements + 1
 

@@ -8,13 +8,14 @@ the Middle East does not carry Russia's whole coast."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from deployments.maps.projection import equal_earth
 from deployments.maps.topojson import Polygon
 
 Point = tuple[float, float]
+Box = tuple[float, float, float, float]  # west, south, east, north
 
 # The whole projected world, and the least span of a cropped view (about 30°
 # of longitude near the equator): enough for a country and its neighbours.
@@ -48,13 +49,26 @@ def view_around(
 ) -> View:
     """The view around the given polygons (degrees), ``aspect`` times as wide
     as high, never wider or higher than the world; the world if none."""
+    return view_around_points(
+        (
+            equal_earth(longitude, latitude)
+            for polygon in polygons
+            for longitude, latitude in polygon[0]
+        ),
+        aspect,
+        width,
+    )
+
+
+def view_around_points(
+    points: Iterable[Point], aspect: float = 1.6, width: int = 960
+) -> View:
+    """``view_around`` of points already projected."""
     xs: list[float] = []
     ys: list[float] = []
-    for polygon in polygons:
-        for longitude, latitude in polygon[0]:
-            x, y = equal_earth(longitude, latitude)
-            xs.append(x)
-            ys.append(y)
+    for x, y in points:
+        xs.append(x)
+        ys.append(y)
     world_west, world_south, world_east, world_north = WORLD
     if not xs:
         return View(*WORLD, width=width)
@@ -118,23 +132,65 @@ def outline(polygons: Iterable[Polygon], view: View) -> str:
     """SVG path data of the polygons' rings inside the view, in whole units
     with relative moves; points that round to the one before are dropped.
     Empty when nothing of them is in the view."""
+    return projected_outline(
+        (
+            [equal_earth(longitude, latitude) for longitude, latitude in ring]
+            for polygon in polygons
+            for ring in polygon
+        ),
+        view,
+    )
+
+
+def projected_outline(
+    rings: Iterable[list[Point]], view: View, boxes: Iterable[Box] | None = None
+) -> str:
+    """``outline`` of rings already projected (the base map keeps them so).
+    With each ring's bounding box, rings outside the view are skipped and
+    rings inside it are not clipped: most of them, in a view of a region."""
     parts = []
-    for polygon in polygons:
-        for ring in polygon:
-            projected = [
-                equal_earth(longitude, latitude) for longitude, latitude in ring
-            ]
+    scale = view.width / (view.east - view.west)
+    west, north = view.west, view.north
+    every_box = boxes if boxes is not None else _no_boxes()
+    for projected, box in zip(rings, every_box, strict=False):
+        if box is None:
             clipped = clip_ring(projected, view)
-            rounded: list[tuple[int, int]] = []
-            for point in clipped:
-                x, y = view.to_drawing(point)
-                whole = (round(x), round(y))
-                if not rounded or whole != rounded[-1]:
-                    rounded.append(whole)
-            if len(rounded) < 3:
-                continue
-            (x0, y0), steps = rounded[0], []
-            for (x1, y1), (x2, y2) in zip(rounded, rounded[1:], strict=False):
-                steps.append(f"{x2 - x1} {y2 - y1}")
-            parts.append(f"M{x0} {y0}l{' '.join(steps)}z")
+        elif (
+            box[0] > view.east
+            or box[2] < view.west
+            or box[1] > view.north
+            or box[3] < view.south
+        ):
+            continue
+        elif (
+            box[0] >= view.west
+            and box[2] <= view.east
+            and box[1] >= view.south
+            and box[3] <= view.north
+        ):
+            clipped = projected
+        else:
+            clipped = clip_ring(projected, view)
+        rounded: list[tuple[int, int]] = []
+        for x, y in clipped:
+            whole = (round((x - west) * scale), round((north - y) * scale))
+            if not rounded or whole != rounded[-1]:
+                rounded.append(whole)
+        if len(rounded) < 3:
+            continue
+        (x0, y0), steps = rounded[0], []
+        for (x1, y1), (x2, y2) in zip(rounded, rounded[1:], strict=False):
+            steps.append(f"{x2 - x1} {y2 - y1}")
+        parts.append(f"M{x0} {y0}l{' '.join(steps)}z")
     return "".join(parts)
+
+
+def bounding_box(ring: list[Point]) -> Box:
+    xs = [x for x, _ in ring]
+    ys = [y for _, y in ring]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _no_boxes() -> Iterator[None]:
+    while True:
+        yield None

@@ -67,7 +67,10 @@ def test_reader_checks_figures_filters_and_follows_a_nation(
 
     # Back to everything, and on to the United States' own page.
     browser_page.goto(live_server.url + "/")
-    browser_page.click("text=United States")
+    # The table's link: the map above it names the United States too.
+    browser_page.locator("table.status").get_by_role(
+        "link", name="United States"
+    ).click()
     assert browser_page.url.endswith("/nations/USA/")
     retracted = browser_page.locator(".standing-retracted")
     assert "mistakenly released draft" in retracted.inner_text()
