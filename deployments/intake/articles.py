@@ -20,7 +20,8 @@ from deployments.intake.lexicon import lexicon
 from deployments.models import Source
 from deployments.models.base import MAX_ARTICLE_CHARS
 
-ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+HTML_SUFFIXES = (".html", ".htm")
+ARTICLE_SUFFIXES = (".txt", *HTML_SUFFIXES)
 
 # English is told from other languages by the share of its function words
 # ("the", "of", "said"): a third or more of English prose, a tenth at least
@@ -105,7 +106,7 @@ def read_article_file(path: str | Path) -> ArticleText:
     except OSError as error:
         raise ArticleRefused(f"{path}: {error.strerror}.") from None
     text = decode(data)
-    if path.suffix.lower() in (".html", ".htm"):
+    if path.suffix.lower() in HTML_SUFFIXES:
         article = read_html(text)
     else:
         article = read_text(text)

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from deployments.intake.articles import ArticleRefused, decode, read_html
-
-TEXT_SUFFIXES = (".txt",)
-HTML_SUFFIXES = (".html", ".htm")
+from deployments.intake.articles import (
+    ARTICLE_SUFFIXES,
+    HTML_SUFFIXES,
+    ArticleRefused,
+    decode,
+    read_html,
+)
 
 
 def text_of_upload(name: str, data: bytes) -> str:
     suffix = PurePath(name).suffix.lower()
-    if suffix not in TEXT_SUFFIXES + HTML_SUFFIXES:
+    if suffix not in ARTICLE_SUFFIXES:
         raise ArticleRefused("Upload a .txt or .html file.", field="file")
     try:
         text = decode(data)

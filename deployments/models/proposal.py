@@ -23,7 +23,6 @@ from django.utils import timezone
 from deployments.models.base import (
     MAX_QUOTE_LENGTH,
     VersionedModel,
-    figure_of,
     troop_number,
     validate_nation_code,
 )
@@ -337,11 +336,8 @@ class Proposal(VersionedModel):
             record: TroopCount | Intention = TroopCount(
                 nation=nations["nation"],
                 host=nations["host"],
-                troops=figure_of(
-                    values.get("troops"),
-                    values.get("troops_low"),
-                    values.get("troops_high"),
-                ),
+                # A range's figure is filled by the record's own clean().
+                troops=values.get("troops"),
                 troops_low=values.get("troops_low"),
                 troops_high=values.get("troops_high"),
                 precision=values.get("precision") or Precision.UNKNOWN,
@@ -358,11 +354,7 @@ class Proposal(VersionedModel):
                 host=nations["host"],
                 stance=values.get("stance") or "",
                 temporary=bool(values.get("temporary")),
-                troops_affected=figure_of(
-                    values.get("troops_affected"),
-                    values.get("troops_low"),
-                    values.get("troops_high"),
-                ),
+                troops_affected=values.get("troops_affected"),
                 troops_affected_low=values.get("troops_low"),
                 troops_affected_high=values.get("troops_high"),
                 destination=nations["destination"],
