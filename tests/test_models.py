@@ -348,9 +348,9 @@ class TestText:
     def test_every_record_has_its_text_fields_checked(self) -> None:
         assert {name for _, name in FREE_TEXT_FIELDS} >= {
             "name", "publisher", "url", "agency", "text", "excerpt", "quote",
-            "speaker", "location",
+            "speaker", "location", "standing_note",
         }  # fmt: skip
-        assert len(FREE_TEXT_FIELDS) == 16
+        assert len(FREE_TEXT_FIELDS) == 17
 
     @pytest.mark.parametrize(("model", "name"), FREE_TEXT_FIELDS, ids=str)
     def test_every_text_field_refuses_a_control_character(
@@ -372,7 +372,7 @@ class TestText:
 
 class TestEarliestDate:
     def test_every_date_field_is_covered(self) -> None:
-        assert len(DATE_FIELDS) == 5
+        assert len(DATE_FIELDS) == 6
 
     @pytest.mark.parametrize(("model", "name"), DATE_FIELDS, ids=str)
     @pytest.mark.parametrize(

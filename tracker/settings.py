@@ -150,6 +150,10 @@ DERIVED_CACHE_SECONDS = envint("DERIVED_CACHE_SECONDS", 600)
 # last in its own memory as well (0: none), so hot reads skip the cache.
 DERIVED_CACHE_LOCAL_ENTRIES = envint("DERIVED_CACHE_LOCAL_ENTRIES", 4)
 
+# Reports of one deployment within this many days of each other are compared:
+# they corroborate or conflict (deployments/status/evidence.py).
+CORROBORATION_WINDOW_DAYS = envint("CORROBORATION_WINDOW_DAYS", 14)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

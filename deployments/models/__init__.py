@@ -31,11 +31,13 @@ from deployments.models.deleted import (
     DeletedTroopCount,
 )
 from deployments.models.deployment import Deployment
-from deployments.models.intention import Intention, Stance, Standing
+from deployments.models.intention import Intention, Stance
 from deployments.models.nation import Nation
 from deployments.models.proposal import Proposal
+from deployments.models.resolution import FigureResolution
 from deployments.models.revision import DataRevision
-from deployments.models.source import Source
+from deployments.models.source import Source, evidence_key
+from deployments.models.standing import SET_ASIDE, Standing, standing_on
 from deployments.models.text import readable, validate_text
 from deployments.models.troop_count import Precision, TroopCount, format_troops
 
@@ -47,6 +49,7 @@ __all__ = [
     "NATION_CODE",
     "NATION_CODE_MESSAGE",
     "NATION_CODE_PATTERN",
+    "SET_ASIDE",
     "Change",
     "DataRevision",
     "DeletedDeployment",
@@ -57,6 +60,7 @@ __all__ = [
     "DeletedTroopCount",
     "DeployedRecord",
     "Deployment",
+    "FigureResolution",
     "Intention",
     "Nation",
     "Precision",
@@ -67,9 +71,11 @@ __all__ = [
     "TroopCount",
     "VersionConflict",
     "VersionedModel",
+    "evidence_key",
     "figure_of",
     "format_troops",
     "readable",
+    "standing_on",
     "validate_nation_code",
     "validate_not_in_future",
     "validate_not_too_early",

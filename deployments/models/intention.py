@@ -24,6 +24,7 @@ from deployments.models.base import (
 )
 from deployments.models.nation import Nation
 from deployments.models.source import Source
+from deployments.models.standing import Standing, set_aside_on
 from deployments.models.text import validate_text
 from deployments.models.troop_count import TroopCount
 
@@ -37,14 +38,6 @@ class Stance(models.TextChoices):
     REPOSITIONING = "repositioning", "Repositioning"
     REINFORCING = "reinforcing", "Reinforcing"
     UNDECIDED = "undecided", "Undecided"
-
-
-class Standing(models.TextChoices):
-    """Whether a statement still stands."""
-
-    ASSERTED = "asserted", "Asserted"
-    DISPUTED = "disputed", "Disputed"
-    RETRACTED = "retracted", "Retracted"
 
 
 class IntentionQuerySet(models.QuerySet["Intention"]):
@@ -73,17 +66,13 @@ class IntentionQuerySet(models.QuerySet["Intention"]):
         return self.filter(reported_on__lte=as_of)
 
     def standing_on(self, as_of: datetime.date | None) -> IntentionQuerySet:
-        """Statements not retracted as known on ``as_of`` (today when None).
+        """Statements neither retracted nor superseded as known on ``as_of``
+        (today when None).
 
         A retraction dated after ``as_of`` was not yet known then, so the
         statement still counted; an undated retraction counts from the start.
         """
-        retracted = Q(standing=Standing.RETRACTED)
-        if as_of is not None:
-            retracted &= Q(standing_changed_on__isnull=True) | Q(
-                standing_changed_on__lte=as_of
-            )
-        return self.exclude(retracted)
+        return self.exclude(set_aside_on(as_of))
 
     def latest_first(self) -> IntentionQuerySet:
         """Newest statement first: by the date it was made, else reported;
@@ -191,8 +180,8 @@ class Intention(DeployedRecord):
         max_length=10,
         choices=Standing,
         default=Standing.ASSERTED,
-        help_text="Retracted statements never drive the status; disputed ones "
-        "do, flagged as disputed.",
+        help_text="Retracted and superseded statements never drive the "
+        "status; disputed ones do, flagged as disputed.",
     )
     standing_changed_on = models.DateField(
         null=True,

@@ -85,3 +85,18 @@ class Source(VersionedModel):
 
     def natural_key(self) -> tuple[str, str, str]:
         return (self.publisher, self.title, self.published_on.isoformat())
+
+    @property
+    def evidence_key(self) -> str:
+        return evidence_key(self.agency, self.publisher)
+
+
+def evidence_key(agency: str, publisher: str) -> str:
+    """What makes two sources one piece of evidence: the wire agency whose
+    story they print, else the publisher. Two sources are independent when
+    their keys differ (case and surrounding spaces aside)."""
+    return (
+        f"agency:{agency.strip().casefold()}"
+        if agency.strip()
+        else (f"publisher:{publisher.strip().casefold()}")
+    )

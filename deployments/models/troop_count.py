@@ -23,6 +23,7 @@ from deployments.models.base import (
 )
 from deployments.models.nation import Nation
 from deployments.models.source import Source
+from deployments.models.standing import Standing, set_aside_on
 from deployments.models.text import validate_text
 
 
@@ -59,6 +60,11 @@ class TroopCountQuerySet(models.QuerySet["TroopCount"]):
         if as_of is None:
             return self
         return self.filter(counted_on__lte=as_of)
+
+    def standing_on(self, as_of: datetime.date | None) -> TroopCountQuerySet:
+        """Counts neither superseded nor retracted as known on ``as_of``
+        (today when None): the ones the status may take its figure from."""
+        return self.exclude(set_aside_on(as_of))
 
     def latest_first(self) -> TroopCountQuerySet:
         """Newest figure first: by the date it describes, then the record
@@ -144,6 +150,29 @@ class TroopCount(DeployedRecord):
         validators=[validate_text],
         help_text="The verbatim words of the source that support the figure.",
     )
+    standing = models.CharField(
+        db_default=Standing.ASSERTED,
+        default=Standing.ASSERTED,
+        max_length=10,
+        choices=Standing,
+        help_text="Superseded and retracted figures never drive the status; "
+        "disputed ones are kept but neither corroborate nor conflict. "
+        "Resolving a conflict sets the figures it sets aside.",
+    )
+    standing_changed_on = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_not_too_early, validate_not_in_future],
+        help_text="When the figure was disputed, superseded or retracted; "
+        "empty when unknown (then it applies to every “as of” date).",
+    )
+    standing_note = models.CharField(
+        db_default="",
+        max_length=MAX_QUOTE_LENGTH,
+        blank=True,
+        validators=[validate_text],
+        help_text="Why the figure is disputed, superseded or retracted.",
+    )
 
     history = HistoricalRecords()
     objects = TroopCountQuerySet.as_manager()
@@ -159,6 +188,10 @@ class TroopCount(DeployedRecord):
             models.CheckConstraint(
                 condition=Q(precision__in=Precision.values),
                 name="troop_count_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(standing__in=Standing.values),
+                name="troop_count_standing_valid",
             ),
             # An unknown number is exactly the case of a missing number.
             models.CheckConstraint(

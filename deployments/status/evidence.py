@@ -1,0 +1,236 @@
+"""How solid a figure or a stance is: the written rules that compare reports.
+
+Every rule here reads plain values (``Figure`` and ``Said``), never the
+database, so the status, the conflicts list, the nation page and the tests
+apply the very same rules. The README's "How reports are compared" says the
+same in words.
+
+- **Independence.** Two sources are one piece of evidence when they print the
+  same wire agency's story, or, without an agency, come from the same
+  publisher (``Source.evidence_key``). Every count of sources counts keys.
+- **The window.** Figures are compared with those reported within
+  ``CORROBORATION_WINDOW_DAYS`` (14 by default) of each other.
+- **What a figure stands for.** An exact figure stands for itself; an
+  approximate one for ±10 % of it, an estimated one for ±20 %; a range for
+  itself, a lower bound ("over 900") for everything from it up, an upper
+  bound ("nearly 12,000") for everything up to it.
+- **Corroboration and conflict.** Asserted figures from independent sources
+  whose spans overlap corroborate each other; ones whose spans do not
+  overlap conflict. Disputed, superseded and retracted figures do neither.
+- **The status's figure.** A resolved conflict's preferred figure while it
+  is in the window; else, while an unresolved conflict is in the window,
+  the lowest credible figure (the conservative rule, flagged); else the
+  latest figure.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from django.conf import settings
+
+from deployments.models import Precision, Standing
+
+# The share of a figure an approximate or estimated one may be off by.
+TOLERANCE = {Precision.APPROXIMATE: 0.10, Precision.ESTIMATED: 0.20}
+# The end of an open bound: more troops than any count may hold.
+UNBOUNDED = float("inf")
+
+
+def window_days() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.CORROBORATION_WINDOW_DAYS)
+
+
+class Figure(NamedTuple):
+    """One troop count as the rules see it."""
+
+    id: int
+    counted_on: datetime.date
+    troops: int | None
+    low: int | None
+    high: int | None
+    precision: str
+    standing: str  # as known on the date looked at
+    source_key: str
+    preferred: bool = False  # a resolution prefers it (as known then)
+
+    @property
+    def credible(self) -> bool:
+        return self.standing == Standing.ASSERTED and self.troops is not None
+
+    def span(self) -> tuple[float, float]:
+        """The troops this figure stands for, tolerance included."""
+        if self.low is not None or self.high is not None:
+            return (
+                float(self.low) if self.low is not None else 0.0,
+                float(self.high) if self.high is not None else UNBOUNDED,
+            )
+        assert self.troops is not None
+        margin = self.troops * TOLERANCE.get(self.precision, 0.0)  # type: ignore[call-overload]
+        return self.troops - margin, self.troops + margin
+
+    def given(self) -> tuple[int, int | None]:
+        """The figure as given, without tolerance: its range's ends (an open
+        lower bound's end is its figure)."""
+        assert self.troops is not None
+        low = self.low if self.low is not None else self.troops
+        high = self.high if self.high is not None else self.troops
+        return low, (None if self.low is not None and self.high is None else high)
+
+
+def agree(one: Figure, other: Figure) -> bool:
+    """Whether two figures' spans overlap."""
+    (low, high), (other_low, other_high) = one.span(), other.span()
+    return low <= other_high and other_low <= high
+
+
+def near(one: datetime.date, other: datetime.date) -> bool:
+    return abs(one - other) <= window_days()
+
+
+def in_conflict(one: Figure, other: Figure) -> bool:
+    """Whether two figures conflict: both asserted, from independent sources,
+    within the window of each other, and their spans do not overlap."""
+    return (
+        one.credible
+        and other.credible
+        and one.source_key != other.source_key
+        and near(one.counted_on, other.counted_on)
+        and not agree(one, other)
+    )
+
+
+class FigureJudgement(NamedTuple):
+    """The status's figure of one deployment and how solid it is."""
+
+    figure: Figure
+    sources: int  # independent sources that corroborate it, its own included
+    conflict: bool  # an unresolved conflict is in the window
+    low: int | None  # the span of credible figures in the window
+    high: int | None
+
+
+def judge_figures(figures: Sequence[Figure]) -> FigureJudgement | None:
+    """Apply the rules to a deployment's standing figures, newest first, the
+    first being the latest (the window is counted back from it)."""
+    if not figures:
+        return None
+    latest = figures[0]
+    window = [f for f in figures if latest.counted_on - f.counted_on <= window_days()]
+    credible = [f for f in window if f.credible]
+    conflict = any(
+        in_conflict(one, other)
+        for index, one in enumerate(credible)
+        for other in credible[index + 1 :]
+    )
+    preferred = next((f for f in window if f.preferred and f.credible), None)
+    if preferred is not None and not conflict:
+        chosen = preferred
+    elif conflict:
+        chosen = min(credible, key=lambda f: (f.troops, -f.counted_on.toordinal()))
+    else:
+        chosen = latest
+    sources = (
+        len({f.source_key for f in credible if agree(f, chosen)})
+        if chosen.credible
+        else 0
+    )
+    low, high = _span(credible) if credible else (chosen.low, chosen.high)
+    return FigureJudgement(chosen, sources, conflict, low, high)
+
+
+def _span(figures: Iterable[Figure]) -> tuple[int | None, int | None]:
+    """The lowest and highest figures given; both None when every figure is
+    one and the same number (a single figure has no span)."""
+    ends = [f.given() for f in figures]
+    low = min(low for low, _ in ends)
+    highs = [high for _, high in ends]
+    high = None if None in highs else max(highs)  # type: ignore[type-var]
+    if low == high and all(f.low is None and f.high is None for f in figures):
+        return None, None
+    return low, high
+
+
+def conflict_groups(figures: Sequence[Figure]) -> list[list[Figure]]:
+    """A deployment's figures that disagree, in groups: two figures are in one
+    group when a chain of figures that conflict pairwise links them, judged
+    as if all asserted figures, and the ones a resolution set aside, still
+    stood (so a resolved conflict keeps its figures together). Oldest first."""
+    considered = sorted(
+        (
+            f
+            for f in figures
+            if f.troops is not None and f.standing != Standing.RETRACTED
+        ),
+        key=lambda f: (f.counted_on, f.id),
+    )
+    as_if_standing = [f._replace(standing=Standing.ASSERTED) for f in considered]
+    # Union-find over the figures that conflict with at least one other.
+    parent: dict[int, int] = {}
+
+    def root(index: int) -> int:
+        while parent.setdefault(index, index) != index:
+            index = parent[index]
+        return index
+
+    for i, one in enumerate(as_if_standing):
+        for j in range(i + 1, len(as_if_standing)):
+            other = as_if_standing[j]
+            if other.counted_on - one.counted_on > window_days():
+                break
+            if in_conflict(one, other):
+                parent[root(j)] = root(i)
+    groups: dict[int, list[Figure]] = {}
+    for index in sorted(parent):
+        groups.setdefault(root(index), []).append(considered[index])
+    return list(groups.values())
+
+
+def group_is_open(group: Sequence[Figure]) -> bool:
+    """Whether figures still standing asserted in a group conflict."""
+    return any(
+        in_conflict(one, other)
+        for index, one in enumerate(group)
+        for other in group[index + 1 :]
+    )
+
+
+class Said(NamedTuple):
+    """One statement as the rules see it."""
+
+    id: int
+    said_on: datetime.date
+    stance: str
+    standing: str  # as known on the date looked at
+    source_key: str
+
+
+class StanceJudgement(NamedTuple):
+    sources: int  # independent sources reporting the same stance
+    conflict: bool  # independent sources report different stances
+
+
+def judge_stances(statements: Sequence[Said]) -> StanceJudgement | None:
+    """The rules for a deployment's standing statements, newest first, the
+    first being the status's: which sources in the window back its stance,
+    and whether an independent one reports another."""
+    if not statements:
+        return None
+    latest = statements[0]
+    window = [
+        s
+        for s in statements
+        if latest.said_on - s.said_on <= window_days()
+        and s.standing == Standing.ASSERTED
+    ]
+    same = {s.source_key for s in window if s.stance == latest.stance}
+    if latest.standing == Standing.ASSERTED:
+        same.add(latest.source_key)
+    conflict = any(
+        one.stance != other.stance and one.source_key != other.source_key
+        for index, one in enumerate(window)
+        for other in window[index + 1 :]
+    )
+    return StanceJudgement(len(same), conflict)
