@@ -71,7 +71,10 @@ def test_row_carries_count_and_latest_standing_statement(
         "troops_source_publisher": "Test Wire",
         "troops_source_published_on": "2020-01-08",
         "troops_source_url": "",
+        "troops_standing": "asserted",
         "troops_display": "est. 500",
+        "troops_sources": 1,
+        "troops_conflict": False,
         "stance": "partial_withdrawal",
         "temporary": False,
         "troops_affected": None,
@@ -93,6 +96,12 @@ def test_row_carries_count_and_latest_standing_statement(
         "intention_source_publisher": "Test Wire",
         "intention_source_published_on": "2020-01-08",
         "intention_source_url": "",
+        "stance_sources": 1,
+        "stance_conflict": False,
+        # A count after the statement, none before it and none in Kuwait:
+        # nothing shows the move yet.
+        "outcome": "pending",
+        "outcome_counts": [],
     }
     assert list(row) == STATUS_COLUMNS
 
@@ -193,9 +202,9 @@ def test_status_query_count_is_fixed(
         count = TroopCountFactory()
         IntentionFactory(nation=count.nation)
         IntentionFactory(nation=count.nation, standing=Standing.RETRACTED)
-    # 1. the revision; 2. latest counts per deployment; 3. latest standing
-    # statements; 4. the revision again, unmoved: the rows are kept
-    with django_assert_num_queries(4):
+    # 1. the revision; 2.-6. the status (tests/test_status.py); 7. the
+    # revision again, unmoved: the rows are kept
+    with django_assert_num_queries(7):
         first = rows(api_client, "page_size=100")
     assert len(first) == nations
     # 1. the revision: the rows come from the cache

@@ -16,6 +16,7 @@ from deployments.models import (
     Stance,
     Standing,
     TroopCount,
+    standing_on,
 )
 from deployments.status import (
     STATUS_COLUMNS,
@@ -24,6 +25,8 @@ from deployments.status import (
     current_status,
     derive_status,
 )
+from deployments.status.evidence import window_days
+from deployments.status.outcomes import outcomes_of
 from deployments.synthetic import Plan, generate
 from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
 
@@ -181,14 +184,16 @@ def make_history(nations: int, records_per_nation: int) -> None:
 
 
 @pytest.mark.parametrize(("nations", "records"), [(1, 1), (8, 5)])
-def test_deriving_the_status_takes_two_queries_whatever_the_data(
+def test_deriving_the_status_takes_five_queries_whatever_the_data(
     nations: int, records: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make_history(nations, records)
-    # 1. latest troop count per deployment, with nation, host and source
-    # 2. latest standing statement per deployment, with nation, host,
-    #    destination and source (what the cache adds: tests/test_caching.py)
-    with django_assert_num_queries(2):
+    # 1. each deployment's newest standing counts and statements, by index
+    # 2. those counts, with nation, host, source and resolution
+    # 3. those statements, with nation, host, destination and source
+    # 4. the latest statements' evidence; 5. the evidence's figures
+    # (what the cache adds: tests/test_caching.py)
+    with django_assert_num_queries(5):
         rows = derive_status(StatusScope())
         for row in rows:
             assert row.troops_source is not None
@@ -275,6 +280,7 @@ def expected_row(deployment: Deployment, as_of: datetime.date | None) -> dict:
     count = (
         TroopCount.objects.filter(deployment=deployment)
         .known_on(as_of)
+        .standing_on(as_of)
         .latest_first()
         .first()
     )
@@ -295,6 +301,11 @@ def expected_row(deployment: Deployment, as_of: datetime.date | None) -> dict:
         host_name=deployment.host.name,
         operation=deployment.operation,
         troops_display="unknown",
+        troops_sources=0,
+        troops_conflict=False,
+        stance_sources=0,
+        stance_conflict=False,
+        outcome_counts=(),
     )
     if count is not None:
         row.update(
@@ -312,6 +323,11 @@ def expected_row(deployment: Deployment, as_of: datetime.date | None) -> dict:
             troops_source_publisher=count.source.publisher,
             troops_source_published_on=count.source.published_on,
             troops_source_url=count.source.url,
+            troops_standing=count.standing,
+            # One publisher in the synthetic data: its newest figure alone;
+            # a count without a number corroborates nothing.
+            troops_sources=int(count.troops is not None),
+            troops_conflict=False,
         )
     if statement is not None:
         destination = statement.destination
@@ -330,13 +346,33 @@ def expected_row(deployment: Deployment, as_of: datetime.date | None) -> dict:
             stated_by_role=statement.speaker_role,
             stated_on=statement.stated_on,
             reported_on=statement.reported_on,
-            standing=statement.standing,
+            standing=standing_on(
+                statement.standing, statement.standing_changed_on, as_of
+            ),
             quote=statement.quote,
             intention_source=statement.source_id,
             intention_source_title=statement.source.title,
             intention_source_publisher=statement.source.publisher,
             intention_source_published_on=statement.source.published_on,
             intention_source_url=statement.source.url,
+            # One publisher: one source at most, and nobody to disagree with.
+            stance_sources=int(
+                any(
+                    other.stance == statement.stance
+                    and standing_on(other.standing, other.standing_changed_on, as_of)
+                    == Standing.ASSERTED
+                    and statement.said_on - other.said_on <= window_days()
+                    for other in Intention.objects.filter(deployment=deployment)
+                    .known_on(as_of)
+                    .standing_on(as_of)
+                )
+            ),
+            stance_conflict=False,
+        )
+        judged = outcomes_of(Intention.objects.filter(pk=statement.pk), as_of)
+        row.update(
+            outcome=judged[statement.pk].outcome,
+            outcome_counts=judged[statement.pk].counts,
         )
     return row
 

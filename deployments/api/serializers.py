@@ -27,6 +27,7 @@ from deployments.models import (
     validate_nation_code,
 )
 from deployments.status import STATUS_COLUMNS, StatusRow
+from deployments.status.outcomes import Outcome
 
 
 @extend_schema_field(
@@ -249,6 +250,8 @@ STATUS_CHOICES = {
     "troops_precision": Precision.choices,
     "stance": Stance.choices,
     "standing": Standing.choices,
+    "troops_standing": Standing.choices,
+    "outcome": Outcome.choices,
 }
 STATUS_FIELD_TYPES = {
     int: serializers.IntegerField,
@@ -260,6 +263,8 @@ STATUS_FIELD_TYPES = {
 
 def status_field(name: str, annotation: Any) -> serializers.Field:
     """The schema's field for one ``StatusRow`` column, from its type."""
+    if typing.get_origin(annotation) is tuple:  # ids, e.g. outcome_counts
+        return serializers.ListField(child=serializers.IntegerField())
     kinds = [kind for kind in typing.get_args(annotation) if kind is not type(None)]
     nullable = bool(kinds)
     kind = kinds[0] if kinds else annotation

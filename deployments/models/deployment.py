@@ -27,6 +27,11 @@ MOVED = (
 )
 
 
+def recent_names(kind: str, depth: int) -> list[str]:
+    """The names ``with_recent`` gives its ids: count_0, count_1, ..."""
+    return [f"{kind}_{index}" for index in range(depth)]
+
+
 class DeploymentQuerySet(models.QuerySet["Deployment"]):
     def get_by_natural_key(self, nation: str, host: str) -> Deployment:
         return self.get(nation__code=nation, host__code=host)
@@ -49,6 +54,7 @@ class DeploymentQuerySet(models.QuerySet["Deployment"]):
         latest_count = (
             TroopCount.objects.filter(deployment=OuterRef("pk"))
             .known_on(as_of)
+            .standing_on(as_of)
             .latest_first()
         )
         latest_intention = (
@@ -60,6 +66,36 @@ class DeploymentQuerySet(models.QuerySet["Deployment"]):
         return self.annotate(
             latest_count_id=Subquery(latest_count.values("pk")[:1]),
             latest_intention_id=Subquery(latest_intention.values("pk")[:1]),
+        )
+
+    def with_recent(
+        self, as_of: datetime.date | None, depth: int
+    ) -> DeploymentQuerySet:
+        """Each deployment with the ids of its ``depth`` newest standing
+        counts (``count_0`` the latest, ``count_1``, ...) and statements
+        (``intention_0``, ...) as known on ``as_of``; None past the last.
+        Each is one step along the deployment's "latest first" index, so the
+        cost follows the number of deployments times ``depth``."""
+        counts = (
+            TroopCount.objects.filter(deployment=OuterRef("pk"))
+            .known_on(as_of)
+            .standing_on(as_of)
+            .latest_first()
+            .values("pk")
+        )
+        intentions = (
+            Intention.objects.filter(deployment=OuterRef("pk"))
+            .known_on(as_of)
+            .standing_on(as_of)
+            .latest_first()
+            .values("pk")
+        )
+        return self.annotate(
+            **{
+                name: Subquery(records[index : index + 1])
+                for kind, records in (("count", counts), ("intention", intentions))
+                for index, name in enumerate(recent_names(kind, depth))
+            }
         )
 
     def with_records(self) -> DeploymentQuerySet:

@@ -15,8 +15,6 @@ import datetime
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from django.db.models import QuerySet
-
 from deployments.caching import remember
 from deployments.models import (
     Deployment,
@@ -25,8 +23,13 @@ from deployments.models import (
     Stance,
     Standing,
     TroopCount,
+    evidence_key,
     format_troops,
+    standing_on,
 )
+from deployments.models.deployment import recent_names
+from deployments.status.evidence import Figure, Said, judge_figures, judge_stances
+from deployments.status.outcomes import Outcome, outcomes_of
 
 
 class StatusRow(NamedTuple):
@@ -46,10 +49,12 @@ class StatusRow(NamedTuple):
     host: str
     host_name: str
     operation: str
-    # The latest troop count.
+    # The status's troop count: the latest, or the preferred or most
+    # conservative one while figures in the window conflict (status/evidence.py).
     troops: int | None = None
-    # A range or bound the source gives ("30 to 40", "over 900"); ``troops``
-    # is then its low end (else its high end), the conservative figure.
+    # The span of credible figures in the window ("900 to 1,100"), or the
+    # range or bound the one source gives ("30 to 40", "over 900"); None for
+    # a single figure.
     troops_low: int | None = None
     troops_high: int | None = None
     troops_precision: str | None = None
@@ -62,8 +67,13 @@ class StatusRow(NamedTuple):
     troops_source_publisher: str | None = None
     troops_source_published_on: datetime.date | None = None
     troops_source_url: str | None = None
+    troops_standing: str | None = None
     # The figure as people write it: "~5,200", "est. 500", "unknown".
     troops_display: str = "unknown"
+    # Independent sources in the window whose figures agree with it.
+    troops_sources: int = 0
+    # True while figures from independent sources in the window disagree.
+    troops_conflict: bool = False
     # The latest statement that has not been retracted.
     stance: str | None = None
     temporary: bool | None = None
@@ -87,6 +97,14 @@ class StatusRow(NamedTuple):
     intention_source_publisher: str | None = None
     intention_source_published_on: datetime.date | None = None
     intention_source_url: str | None = None
+    # Independent sources in the window reporting the same stance, and
+    # whether one reports another.
+    stance_sources: int = 0
+    stance_conflict: bool = False
+    # What became of the statement (status/outcomes.py), and the counts
+    # that show it.
+    outcome: str | None = None
+    outcome_counts: tuple[int, ...] = ()
 
     @property
     def has_count(self) -> bool:
@@ -103,6 +121,10 @@ class StatusRow(NamedTuple):
     @property
     def stance_label(self) -> str | None:
         return Stance(self.stance).label if self.has_statement else None
+
+    @property
+    def outcome_label(self) -> str | None:
+        return Outcome(self.outcome).label if self.outcome else None
 
     @property
     def standing_label(self) -> str | None:
@@ -145,7 +167,10 @@ _COUNT_FIELDS = {
     "troops_location": "location",
     "troops_excerpt": "excerpt",
     **{f"troops_source{suffix}": field for suffix, field in _SOURCE_FIELDS.items()},
+    "troops_standing": "standing",
 }
+# What the rules need besides (status/evidence.py), after the row's fields.
+_EVIDENCE_FIELDS = ("standing_changed_on", "source__agency", "source__publisher")
 _INTENTION_FIELDS = {
     "stance": "stance",
     "temporary": "temporary",
@@ -213,7 +238,9 @@ def current_status(
 
 
 def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
-    """The rows of ``scope``, read from the database (no cache)."""
+    """The rows of ``scope``, read from the database (no cache): five
+    queries however long the histories (each deployment's newest few counts
+    and statements by index, their values, the latest statements' evidence)."""
     deployments = Deployment.objects.all()
     if scope.nation_codes is not None:
         deployments = deployments.filter(nation__code__in=scope.nation_codes)
@@ -221,47 +248,156 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
         deployments = deployments.filter(host__code__in=scope.host_codes)
     if scope.nation_kinds is not None:
         deployments = deployments.filter(nation__kind__in=scope.nation_kinds)
-    latest = deployments.with_status(scope.as_of)
-
-    counts = _latest_values(
-        TroopCount.objects.filter(pk__in=latest.values("latest_count_id")),
+    count_ids, intention_ids = [], []
+    for ids in deployments.with_recent(scope.as_of, COMPARED).values_list(
+        *recent_names("count", COMPARED), *recent_names("intention", COMPARED)
+    ):
+        count_ids.append([pk for pk in ids[:COMPARED] if pk is not None])
+        intention_ids.append([pk for pk in ids[COMPARED:] if pk is not None])
+    counts = _values(
+        TroopCount,
+        count_ids,
         _COUNT_FIELDS,
+        *_EVIDENCE_FIELDS,
+        "resolution__resolved_on",
     )
-    statements = _latest_values(
-        Intention.objects.filter(pk__in=latest.values("latest_intention_id")),
-        _INTENTION_FIELDS,
+    statements = _values(Intention, intention_ids, _INTENTION_FIELDS, *_EVIDENCE_FIELDS)
+    latest_statements = [ids[0] for ids in intention_ids if ids]
+    judged = outcomes_of(
+        Intention.objects.filter(pk__in=latest_statements), scope.as_of
     )
+
     shared = len(_DEPLOYMENT_FIELDS)
-    no_count = (*(None,) * len(_COUNT_FIELDS), "unknown")
-    no_statement = (None,) * len(_INTENTION_FIELDS)
+    no_count = (*(None,) * len(_COUNT_FIELDS), "unknown", 0, False)
+    no_statement = (*(None,) * len(_INTENTION_FIELDS), 0, False, None, ())
     rows = []
-    for deployment in counts.keys() | statements.keys():
-        count, statement = counts.get(deployment), statements.get(deployment)
-        rows.append(
-            StatusRow(
-                *(count or statement)[:shared],  # type: ignore[index]
-                *(_with_display(count[shared:]) if count else no_count),
-                *(statement[shared:] if statement else no_statement),
-            )
+    for count_pks, intention_pks in zip(count_ids, intention_ids, strict=True):
+        if not count_pks and not intention_pks:
+            continue
+        figures = [counts[pk] for pk in count_pks if pk in counts]
+        said = [statements[pk] for pk in intention_pks if pk in statements]
+        count = _count_columns(figures, scope.as_of) if figures else no_count
+        statement = (
+            _statement_columns(said, scope.as_of, judged) if said else no_statement
         )
+        first = figures[0] if figures else said[0]
+        rows.append(StatusRow(*first[:shared], *count, *statement))
     if scope.stances is not None:
         rows = [row for row in rows if row.stance in scope.stances]
     rows.sort(key=lambda row: (row.nation_name, row.nation, row.host_name))
     return tuple(rows)
 
 
-def _with_display(count: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A count's fields, then its figure as written (``troops_display``)."""
-    troops, low, high, precision = count[:4]
-    return (*count, format_troops(troops, precision, low, high))
+# How many of each deployment's newest standing counts and statements the
+# rules compare (those within the window among them): a bound that keeps
+# the status's cost independent of how many reports a fortnight brings.
+COMPARED = 6
 
 
-def _latest_values(
-    records: QuerySet, fields: dict[str, str]
+def _values(
+    model: type[TroopCount] | type[Intention],
+    ids: list[list[int]],
+    fields: dict[str, str],
+    *evidence: str,
 ) -> dict[int, tuple[Any, ...]]:
-    """Each record's deployment columns, then ``fields``, by deployment id."""
-    lookups = [*_DEPLOYMENT_FIELDS.values(), *fields.values()]
-    return {values[0]: values for values in records.order_by().values_list(*lookups)}
+    """Each record's deployment columns, ``fields``, ``evidence``, then its
+    id, by id."""
+    wanted = [pk for pks in ids for pk in pks]
+    if not wanted:
+        return {}
+    lookups = [*_DEPLOYMENT_FIELDS.values(), *fields.values(), *evidence, "pk"]
+    return {
+        values[-1]: values
+        for values in model.objects.filter(pk__in=wanted)
+        .order_by()
+        .values_list(*lookups)
+    }
+
+
+def _count_columns(
+    figures: list[tuple[Any, ...]], as_of: datetime.date | None
+) -> tuple[Any, ...]:
+    """The row's count columns from a deployment's newest standing counts,
+    newest first, by the rules of status/evidence.py."""
+    shared, width = len(_DEPLOYMENT_FIELDS), len(_COUNT_FIELDS)
+    fields = list(_COUNT_FIELDS)
+    at = {name: shared + index for index, name in enumerate(fields)}
+    judged = judge_figures(
+        [
+            Figure(
+                id=values[-1],
+                counted_on=values[at["troops_as_of"]],
+                troops=values[at["troops"]],
+                low=values[at["troops_low"]],
+                high=values[at["troops_high"]],
+                precision=values[at["troops_precision"]],
+                standing=standing_on(
+                    values[at["troops_standing"]], values[shared + width], as_of
+                ),
+                source_key=evidence_key(
+                    *values[shared + width + 1 : shared + width + 3]
+                ),
+                preferred=_resolved_by(values[-2], as_of),
+            )
+            for values in figures
+        ]
+    )
+    assert judged is not None
+    by_id = {values[-1]: values for values in figures}
+    chosen = list(by_id[judged.figure.id][shared : shared + width])
+    chosen[fields.index("troops_standing")] = judged.figure.standing
+    troops, low, high, precision = chosen[:4]
+    display = format_troops(troops, precision, low, high)
+    chosen[1:3] = judged.low, judged.high
+    return (*chosen, display, judged.sources, judged.conflict)
+
+
+def _resolved_by(
+    resolved_on: datetime.date | None, as_of: datetime.date | None
+) -> bool:
+    return resolved_on is not None and (as_of is None or resolved_on <= as_of)
+
+
+def _statement_columns(
+    said: list[tuple[Any, ...]],
+    as_of: datetime.date | None,
+    outcomes: dict[int, Any],
+) -> tuple[Any, ...]:
+    """The row's statement columns from a deployment's newest standing
+    statements, newest first: the first's fields, then how its stance is
+    backed and what became of it."""
+    shared, width = len(_DEPLOYMENT_FIELDS), len(_INTENTION_FIELDS)
+    fields = list(_INTENTION_FIELDS)
+    at = {name: shared + index for index, name in enumerate(fields)}
+    judged = judge_stances(
+        [
+            Said(
+                id=values[-1],
+                said_on=values[at["stated_on"]] or values[at["reported_on"]],
+                stance=values[at["stance"]],
+                standing=standing_on(
+                    values[at["standing"]], values[shared + width], as_of
+                ),
+                source_key=evidence_key(
+                    *values[shared + width + 1 : shared + width + 3]
+                ),
+            )
+            for values in said
+        ]
+    )
+    assert judged is not None
+    latest = list(said[0][shared : shared + width])
+    latest[fields.index("standing")] = standing_on(
+        said[0][at["standing"]], said[0][shared + width], as_of
+    )
+    outcome = outcomes.get(said[0][-1])
+    return (
+        *latest,
+        judged.sources,
+        judged.conflict,
+        outcome.outcome if outcome else None,
+        outcome.counts if outcome else (),
+    )
 
 
 def _listed(values: Iterable[str] | None) -> tuple[str, ...] | None:

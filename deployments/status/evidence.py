@@ -14,6 +14,8 @@ same in words.
   approximate one for ±10 % of it, an estimated one for ±20 %; a range for
   itself, a lower bound ("over 900") for everything from it up, an upper
   bound ("nearly 12,000") for everything up to it.
+- **One source, one figure.** A source (agency) reporting again within the
+  window has replaced its own earlier figure: only its newest is compared.
 - **Corroboration and conflict.** Asserted figures from independent sources
   whose spans overlap corroborate each other; ones whose spans do not
   overlap conflict. Disputed, superseded and retracted figures do neither.
@@ -119,7 +121,7 @@ def judge_figures(figures: Sequence[Figure]) -> FigureJudgement | None:
         return None
     latest = figures[0]
     window = [f for f in figures if latest.counted_on - f.counted_on <= window_days()]
-    credible = [f for f in window if f.credible]
+    credible = newest_per_source(f for f in window if f.credible)
     conflict = any(
         in_conflict(one, other)
         for index, one in enumerate(credible)
@@ -139,6 +141,16 @@ def judge_figures(figures: Sequence[Figure]) -> FigureJudgement | None:
     )
     low, high = _span(credible) if credible else (chosen.low, chosen.high)
     return FigureJudgement(chosen, sources, conflict, low, high)
+
+
+def newest_per_source(figures: Iterable[Figure]) -> list[Figure]:
+    """Each source's newest figure (of those given newest first): a source
+    that reports again has replaced its own earlier figure, not confirmed or
+    contradicted it."""
+    seen: dict[str, Figure] = {}
+    for figure in figures:
+        seen.setdefault(figure.source_key, figure)
+    return list(seen.values())
 
 
 def _span(figures: Iterable[Figure]) -> tuple[int | None, int | None]:
