@@ -15,6 +15,7 @@ from deployments.models import (
     validate_not_too_early,
 )
 from deployments.status import StatusRow
+from deployments.status.outcomes import Outcome
 
 # Sort keys of the status table: name -> (label, key). Rows without a value
 # sort last whichever way the column is sorted.
@@ -43,6 +44,22 @@ class StatusFilterForm(forms.Form):
         required=False,
         label="Nation kind",
         choices=[("", "States and alliances"), *Nation.Kind.choices],
+    )
+    conflict = forms.TypedChoiceField(
+        required=False,
+        label="Figures",
+        choices=[
+            ("", "Any figures"),
+            ("true", "Conflicting"),
+            ("false", "Not conflicting"),
+        ],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+    )
+    outcome = forms.ChoiceField(
+        required=False,
+        label="Outcome",
+        choices=[("", "Any outcome"), *Outcome.choices],
     )
     as_of = forms.DateField(
         required=False,
@@ -74,6 +91,8 @@ class StatusFilterForm(forms.Form):
             "host_codes": [data["host"]] if data.get("host") else None,
             "stances": [data["stance"]] if data.get("stance") else None,
             "nation_kinds": [data["kind"]] if data.get("kind") else None,
+            "conflict": data.get("conflict"),
+            "outcomes": [data["outcome"]] if data.get("outcome") else None,
         }
 
     def sort_rows(self, rows: list[StatusRow]) -> list[StatusRow]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -51,6 +52,7 @@ def status_page(request: HttpRequest) -> HttpResponse:
             # The same rows as the table: filters and as_of apply alike.
             "status_map": status_map(rows, form.status_filters()),
             "stances": Stance,
+            "window_days": settings.CORROBORATION_WINDOW_DAYS,
             "sort_links": sort_links(form.cleaned_data.get("sort") or "nation"),
         },
     )

@@ -84,6 +84,9 @@ def test_history_keeps_json_types_and_names_nations_by_code(
         "location": "",
         "source": count.source.pk,
         "excerpt": "",
+        "standing": "asserted",
+        "standing_changed_on": None,
+        "standing_note": "",
         "version": 1,
     }
     record = stated["record"]

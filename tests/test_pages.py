@@ -223,10 +223,11 @@ def test_status_page_query_count_is_fixed(
     client: Client, nations: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make_world(nations)
-    # 1. host countries for the filter; 2. the revision; 3. latest counts;
-    # 4. latest statements; 5. the revision again, unmoved: the rows are kept;
-    # 6. the revision for the map; 7. again, unmoved: the map is kept
-    with django_assert_num_queries(7):
+    # 1. host countries for the filter; 2. the revision; 3-7. the status
+    # (recent records, counts, statements, two for the outcomes' evidence);
+    # 8. the revision again, unmoved: the rows are kept; 9. the revision for
+    # the map; 10. again, unmoved: the map is kept
+    with django_assert_num_queries(10):
         response = client.get("/")
     assert len(table_rows(response.text)) == nations
     # 1. host countries; 2. the revision: the rows come from the cache;
@@ -258,9 +259,10 @@ def test_csv_query_count_is_fixed(
     client: Client, nations: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make_world(nations)
-    # 1. host countries for the form; 2. the revision; 3. latest counts;
-    # 4. latest statements; 5. the revision again
-    with django_assert_num_queries(5):
+    # 1. host countries for the form; 2. the revision; 3-7. the status
+    # (recent records, counts, statements, two for the outcomes' evidence);
+    # 8. the revision again
+    with django_assert_num_queries(8):
         response = client.get("/status.csv")
     assert len(response.content.decode().strip().splitlines()) == nations + 1
 

@@ -12,6 +12,7 @@ from deployments.models import (
     validate_nation_code,
     validate_not_too_early,
 )
+from deployments.status.outcomes import Outcome
 
 
 class CommaSeparatedField(serializers.ListField):
@@ -50,6 +51,17 @@ class StatusQuery(serializers.Serializer):
         required=False,
         help_text="state or alliance, comma-separated.",
     )
+    conflict = serializers.ChoiceField(
+        choices=[("true", "true"), ("false", "false")],
+        required=False,
+        help_text="true: only rows whose figures are in an unresolved "
+        "conflict; false: only rows without one.",
+    )
+    outcome = CommaSeparatedField(
+        child=serializers.ChoiceField(choices=Outcome.choices),
+        required=False,
+        help_text="Outcomes of the latest statement, comma-separated.",
+    )
 
     def status_filters(self) -> dict[str, Any]:
         """Keyword arguments for status.current_status(); an empty list is no
@@ -61,4 +73,6 @@ class StatusQuery(serializers.Serializer):
             "host_codes": data.get("host") or None,
             "stances": data.get("stance") or None,
             "nation_kinds": data.get("nation_kind") or None,
+            "conflict": {"true": True, "false": False}.get(data.get("conflict", "")),
+            "outcomes": data.get("outcome") or None,
         }

@@ -29,7 +29,7 @@ from deployments.models import (
 )
 from deployments.models.deployment import recent_names
 from deployments.status.evidence import Figure, Said, judge_figures, judge_stances
-from deployments.status.outcomes import Outcome, outcomes_of
+from deployments.status.outcomes import Outcome, outcomes_of, summarize_outcomes
 
 
 class StatusRow(NamedTuple):
@@ -207,6 +207,8 @@ class StatusScope:
     host_codes: tuple[str, ...] | None = None
     nation_kinds: tuple[str, ...] | None = None
     stances: tuple[str, ...] | None = None
+    conflict: bool | None = None
+    outcomes: tuple[str, ...] | None = None
 
 
 def current_status(
@@ -216,15 +218,18 @@ def current_status(
     host_codes: Iterable[str] | None = None,
     nation_kinds: Iterable[str] | None = None,
     stances: Iterable[str] | None = None,
+    conflict: bool | None = None,
+    outcomes: Iterable[str] | None = None,
 ) -> list[StatusRow]:
     """Status rows, one per deployment with a count or a standing statement as
     known on ``as_of`` (today when None), ordered by nation name, nation code,
-    then host name. Two queries, reused under the data's revision while
+    then host name. Five queries, reused under the data's revision while
     nothing changes (``caching.remember``).
 
     Filtering by stance happens after the latest statement is chosen: an
     older "withdrawing" must not make a nation that now says "staying" match
-    ``stances=["withdrawing"]``.
+    ``stances=["withdrawing"]``. So do ``conflict`` (rows whose figures are,
+    or are not, in an unresolved conflict) and ``outcomes``.
     """
     scope = StatusScope(
         as_of=as_of,
@@ -232,6 +237,8 @@ def current_status(
         host_codes=_listed(host_codes),
         nation_kinds=_listed(nation_kinds),
         stances=_listed(stances),
+        conflict=conflict,
+        outcomes=_listed(outcomes),
     )
     # A new list each time: callers may sort or slice theirs.
     return list(remember("status", scope, lambda: derive_status(scope)))
@@ -284,6 +291,10 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
         rows.append(StatusRow(*first[:shared], *count, *statement))
     if scope.stances is not None:
         rows = [row for row in rows if row.stance in scope.stances]
+    if scope.conflict is not None:
+        rows = [row for row in rows if row.troops_conflict == scope.conflict]
+    if scope.outcomes is not None:
+        rows = [row for row in rows if row.outcome in scope.outcomes]
     rows.sort(key=lambda row: (row.nation_name, row.nation, row.host_name))
     return tuple(rows)
 
@@ -413,6 +424,18 @@ class StatusSummary:
     nations_per_stance: dict[str, int]
     approximate_figures: int
     estimated_figures: int
+    # Rows whose figures are in an unresolved conflict.
+    conflicts: int = 0
+    # The latest announced moves' outcomes, in Outcome's order.
+    outcomes: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    @property
+    def announced_moves(self) -> int:
+        return sum(self.outcomes.values())
+
+    def outcome_counts(self) -> list[tuple[str, str, int]]:
+        """(value, label, number) of each outcome the moves had."""
+        return [(value, Outcome(value).label, n) for value, n in self.outcomes.items()]
 
 
 def summarize(rows: Iterable[StatusRow]) -> StatusSummary:
@@ -437,4 +460,6 @@ def summarize(rows: Iterable[StatusRow]) -> StatusSummary:
         estimated_figures=sum(
             row.troops_precision == Precision.ESTIMATED for row in rows
         ),
+        conflicts=sum(row.troops_conflict for row in rows),
+        outcomes=summarize_outcomes((row.stance, row.outcome) for row in rows),
     )
