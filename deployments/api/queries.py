@@ -1,4 +1,5 @@
-"""Query parameters of the status endpoint, validated like a form."""
+"""Query parameters of the derived endpoints (status, conflicts), validated
+like a form."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from deployments.models import (
     validate_nation_code,
     validate_not_too_early,
 )
+from deployments.status.conflicts import ConflictState
 from deployments.status.outcomes import Outcome
 
 
@@ -75,4 +77,49 @@ class StatusQuery(serializers.Serializer):
             "nation_kinds": data.get("nation_kind") or None,
             "conflict": {"true": True, "false": False}.get(data.get("conflict", "")),
             "outcomes": data.get("outcome") or None,
+        }
+
+
+class ConflictQuery(serializers.Serializer):
+    as_of = serializers.DateField(
+        required=False,
+        validators=[validate_not_too_early],
+        help_text="Conflicts as known on this date (YYYY-MM-DD): later "
+        "figures, standings and resolutions are left out.",
+    )
+    nation = CommaSeparatedField(
+        child=serializers.CharField(validators=[validate_nation_code]),
+        required=False,
+        help_text="Contributing nations' codes, comma-separated.",
+    )
+    host = CommaSeparatedField(
+        child=serializers.CharField(validators=[validate_nation_code]),
+        required=False,
+        help_text="Host countries' codes, comma-separated.",
+    )
+    state = serializers.ChoiceField(
+        choices=ConflictState.choices,
+        required=False,
+        help_text="open: figures still standing disagree; resolved: an "
+        "analyst preferred one or set the others aside.",
+    )
+    counted_after = serializers.DateField(
+        required=False,
+        help_text="Conflicts with a figure counted on or after this date.",
+    )
+    counted_before = serializers.DateField(
+        required=False,
+        help_text="Conflicts with a figure counted on or before this date.",
+    )
+
+    def conflict_filters(self) -> dict[str, Any]:
+        """Keyword arguments for status.conflicts.current_conflicts()."""
+        data = self.validated_data
+        return {
+            "as_of": data.get("as_of"),
+            "nation_codes": data.get("nation") or None,
+            "host_codes": data.get("host") or None,
+            "state": data.get("state"),
+            "counted_after": data.get("counted_after"),
+            "counted_before": data.get("counted_before"),
         }

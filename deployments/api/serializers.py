@@ -192,6 +192,9 @@ class TroopCountSerializer(SourcedSerializer):
             "location",
             *SOURCE_COLUMNS,
             "excerpt",
+            "standing",
+            "standing_changed_on",
+            "standing_note",
             "version",
         ]
         read_only_fields = ["version"]

@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from deployments.api import intake, views
+from deployments.api import conflicts, intake, views
 from deployments.api.history import ChangesView
 
 
@@ -15,6 +15,7 @@ class TrackerRouter(DefaultRouter):
 
     root_entries = {
         "status": "api-status",
+        "conflicts": "api-conflicts",
         "articles": "api-articles",
         "changes": "api-changes",
         "schema": "api-schema",
@@ -40,6 +41,7 @@ router.register("proposals", intake.ProposalViewSet, basename="proposal")
 
 urlpatterns = [
     path("status/", views.StatusView.as_view(), name="api-status"),
+    path("conflicts/", conflicts.ConflictListView.as_view(), name="api-conflicts"),
     path("articles/", intake.ArticleView.as_view(), name="api-articles"),
     path("changes/", ChangesView.as_view(), name="api-changes"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
