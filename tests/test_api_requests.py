@@ -123,3 +123,22 @@ def test_too_long_api_url_is_a_json_414_and_changes_nothing(
     at_the_bound = "/api/nations/?ordering=code&x="
     at_the_bound += "y" * (MAX_API_URL_LENGTH - len(at_the_bound))
     assert editor_client.get(at_the_bound).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/api/troop-counts/", "host=,"),
+        ("/api/troop-counts/", "nation=USA,,CAN"),
+        ("/api/troop-counts/", "precision=exact,"),
+        ("/api/intentions/", "source=1,"),
+        ("/api/proposals/", "host=,"),
+    ],
+)
+def test_lists_with_an_empty_item_are_malformed(
+    editor_client: APIClient, path: str, query: str
+) -> None:
+    """``host=,`` is not a filter that matches nothing: it names no host."""
+    response = editor_client.get(f"{path}?{query}")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [query.partition("=")[0]]

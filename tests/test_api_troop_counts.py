@@ -64,6 +64,9 @@ def test_list_shows_codes_names_and_source_in_one_row(api_client: APIClient) -> 
         "source_published_on": "2020-01-08",
         "source_url": "",
         "excerpt": count.excerpt,
+        "standing": "asserted",
+        "standing_changed_on": None,
+        "standing_note": "",
         "version": 1,
     }
 

@@ -10,9 +10,12 @@ length from ``max_length``, whole numbers for ``WholeNumberFilter``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
+from django_filters.fields import BaseCSVField
 
 from deployments.models import (
     Deployment,
@@ -31,7 +34,24 @@ from deployments.models import (
 NATION_CODES_HELP = "Nation codes, comma-separated (e.g. USA,CAN)."
 
 
-class CodeInFilter(filters.BaseInFilter, filters.CharFilter):
+class NoEmptyItemsCSVField(BaseCSVField):
+    """A comma-separated list without empty items: ``host=,`` or
+    ``nation=USA,,CAN`` is malformed, not a filter matching nothing."""
+
+    def clean(self, value: Any) -> Any:
+        if value and any(str(item).strip() == "" for item in value):
+            raise forms.ValidationError(
+                "Give values separated by single commas, without empty ones.",
+                code="empty_item",
+            )
+        return super().clean(value)
+
+
+class ListFilterMixin:
+    base_field_class = NoEmptyItemsCSVField
+
+
+class CodeInFilter(ListFilterMixin, filters.BaseInFilter, filters.CharFilter):
     """Comma-separated nation codes, each checked for shape."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -41,7 +61,7 @@ class CodeInFilter(filters.BaseInFilter, filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
-class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
+class ChoiceInFilter(ListFilterMixin, filters.BaseInFilter, filters.ChoiceFilter):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("lookup_expr", "in")
         super().__init__(*args, **kwargs)
@@ -71,7 +91,7 @@ class WholeNumberFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class NumberInFilter(filters.BaseInFilter, WholeNumberFilter):
+class NumberInFilter(ListFilterMixin, filters.BaseInFilter, WholeNumberFilter):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("lookup_expr", "in")
         super().__init__(*args, **kwargs)
