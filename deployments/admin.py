@@ -20,6 +20,7 @@ from django.forms import URLField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from deployments import conflicts_admin  # noqa: F401  (registers conflicts and resolutions)
 from deployments.caching import CachedCountPaginator
 from deployments.intake_admin import ArticleIntakeMixin
 from deployments.models import (
@@ -207,6 +208,7 @@ class TroopCountInline(LongTextMixin, admin.TabularInline):
         "location",
         "source",
         "excerpt",
+        ("standing", "standing_changed_on", "standing_note"),
         "seen_version",
     ]
     ordering = ["-counted_on"]
@@ -362,9 +364,11 @@ class TroopCountAdmin(
         "figure_text",
         "counted_on",
         "source",
+        "standing",
     ]
     list_filter = [
         "precision",
+        "standing",
         ("host", HostFilter),
         "counted_on",
     ]

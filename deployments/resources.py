@@ -316,7 +316,16 @@ class SourcedResource(TrackerResource):
 
 
 class TroopCountResource(SourcedResource):
-    optional_columns = frozenset({"troops_low", "troops_high", "location"})
+    optional_columns = frozenset(
+        {
+            "troops_low",
+            "troops_high",
+            "location",
+            "standing",
+            "standing_changed_on",
+            "standing_note",
+        }
+    )
     nation = nation_field("nation")
     host = nation_field("host")
 
@@ -334,6 +343,9 @@ class TroopCountResource(SourcedResource):
             "location",
             *SOURCE_COLUMNS,
             "excerpt",
+            "standing",
+            "standing_changed_on",
+            "standing_note",
         ]
         import_id_fields = ["nation", "host", "counted_on", "source_title"]
         clean_model_instances = True
