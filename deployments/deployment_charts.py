@@ -105,8 +105,13 @@ class Mark:
         return f"M{left:.1f} {back:.1f}L{self.x:.1f} {tip:.1f}L{right:.1f} {back:.1f}"
 
     @property
+    def bar_width(self) -> float:
+        """A bound is a thin bar ending in an arrow; a range a thick one."""
+        return 2.0 if self.shape in ("lower_bound", "upper_bound") else 6.0
+
+    @property
     def bar_x(self) -> float:
-        return round(self.x - 3, 1)
+        return round(self.x - self.bar_width / 2, 1)
 
     @property
     def bar_y(self) -> float:
@@ -363,7 +368,7 @@ def _figure_marks(
         day = chart_figure.figure.counted_on
         same_day[day] = same_day.get(day, 0) + 1
     placed_on_day: dict[datetime.date, int] = {}
-    corroborating = _corroboration(figures)
+    pairs = _pairs(figures, in_group)
     by_id = {f.figure.id: f for f in figures}
     marks = []
     x_by_id = {}
@@ -376,9 +381,7 @@ def _figure_marks(
         x = x_of[day] + (nth - (same_day[day] - 1) / 2) * 7
         x_by_id[figure.id] = x
         shape, y, y_low, y_high = _shape(figure, y_of)
-        classes, label, relation = _relation(
-            figure, in_group, corroborating, by_id, labelled
-        )
+        classes, label, relation = _relation(figure, in_group, pairs, by_id, labelled)
         classes += f" precision-{figure.precision}"
         if figure.standing != Standing.ASSERTED:
             classes += f" standing-{figure.standing}"
@@ -403,7 +406,7 @@ def _figure_marks(
         )
     bands = [
         _band([by_id[pk] for pk in cluster], x_by_id, y_of)
-        for cluster in _clusters(corroborating)
+        for cluster in _clusters(pairs[0])
     ]
     return marks, bands
 
@@ -423,58 +426,74 @@ def _shape(figure: Figure, y_of: _Scale) -> tuple[str, float, float, float]:
     return "point", y_of(figure.troops), y_of(low), y_of(high)
 
 
-def _corroboration(figures: Sequence[ChartFigure]) -> dict[int, set[int]]:
-    """For each credible figure, the figures of other sources that
-    corroborate it: within the window, their spans overlapping (``agree``),
-    compared on spans worked out once, as ``agree`` would."""
-    credible = [f.figure for f in figures if f.figure.credible]
-    spans = {figure.id: figure.span() for figure in credible}
+def _pairs(
+    figures: Sequence[ChartFigure], in_group: dict[int, tuple[int, bool]]
+) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """For each figure, the figures of other sources within the window that
+    corroborate it (both credible, spans overlapping: ``agree``) and those it
+    conflicts with (both in one conflict group, spans apart, judged as
+    ``conflict_groups`` does, as if asserted). Spans are worked out once."""
+    spans = {f.figure.id: f.figure.span() for f in figures}
     window = window_days()
-    found: dict[int, set[int]] = {figure.id: set() for figure in credible}
-    for index, one in enumerate(credible):  # oldest first
+    agreeing: dict[int, set[int]] = {f.figure.id: set() for f in figures}
+    opposing: dict[int, set[int]] = {f.figure.id: set() for f in figures}
+    for index, chart_figure in enumerate(figures):  # oldest first
+        one = chart_figure.figure
         low, high = spans[one.id]
-        for other in credible[index + 1 :]:
+        for other_figure in figures[index + 1 :]:
+            other = other_figure.figure
             if other.counted_on - one.counted_on > window:
                 break
+            if other.source_key == one.source_key:
+                continue
             other_low, other_high = spans[other.id]
-            if (
-                other.source_key != one.source_key
-                and low <= other_high
-                and other_low <= high
-            ):
-                found[one.id].add(other.id)
-                found[other.id].add(one.id)
-    return found
+            if low <= other_high and other_low <= high:
+                if one.credible and other.credible:
+                    agreeing[one.id].add(other.id)
+                    agreeing[other.id].add(one.id)
+            elif in_group.get(one.id, (-1,))[0] == in_group.get(other.id, (-2,))[0]:
+                opposing[one.id].add(other.id)
+                opposing[other.id].add(one.id)
+    return agreeing, opposing
 
 
 def _relation(
     figure: Figure,
     in_group: dict[int, tuple[int, bool]],
-    corroborating: dict[int, set[int]],
+    pairs: tuple[dict[int, set[int]], dict[int, set[int]]],
     by_id: dict[int, ChartFigure],
     labelled: set[int],
 ) -> tuple[str, str, str]:
-    """The mark's classes, its label and the words of its relation to others."""
+    """The mark's classes, its label and the words of its relation to others:
+    "in conflict with Weekly (600); corroborated by 1 other source (Daily)"."""
+    agreeing, opposing = pairs
+    classes, label, words = "mark", "", []
     if figure.id in in_group:
         group, still_open = in_group[figure.id]
-        words = "in conflict" if still_open else "conflict resolved"
+        others = ", ".join(
+            f"{by_id[pk].publisher} ({by_id[pk].display})"
+            for pk in sorted(opposing[figure.id])
+        )
+        words.append(
+            f"in conflict with {others}"
+            if still_open
+            else f"conflict with {others} resolved"
+        )
         if figure.preferred:
-            words += ", preferred figure"
+            words.append("preferred figure")
         classes = "mark conflict" if still_open else "mark conflict resolved"
         # The group's first figure carries its label; the others its style.
-        label = "" if group in labelled else "conflict" if still_open else "resolved"
+        if group not in labelled:
+            label = "conflict" if still_open else "resolved"
         labelled.add(group)
-        return classes, label, words
-    others = corroborating.get(figure.id, set())
-    if others:
-        keys = sorted({by_id[pk].publisher for pk in others})
-        return (
-            "mark corroborated",
-            "",
+    if agreeing.get(figure.id):
+        keys = sorted({by_id[pk].publisher for pk in agreeing[figure.id]})
+        classes += " corroborated"
+        words.append(
             f"corroborated by {len(keys)} other source{'s' if len(keys) > 1 else ''}"
-            f" ({', '.join(keys)})",
+            f" ({', '.join(keys)})"
         )
-    return "mark", "", ""
+    return classes, label, "; ".join(words)
 
 
 def _title(chart_figure: ChartFigure, standing: str, relation: str) -> str:

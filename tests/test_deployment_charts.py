@@ -159,7 +159,8 @@ def test_conflicting_marks_are_flagged_apart_and_labelled() -> None:
     assert "conflict" in one.classes.split() and "conflict" in other.classes.split()
     assert "conflict" not in alone.classes.split()
     assert [one.label, other.label] == ["conflict", ""]  # one label per group
-    assert one.relation == "in conflict"
+    assert one.relation == "in conflict with B (3,000)"
+    assert other.relation == "in conflict with A (1,000)"
     assert chart.conflicts == 1
     assert "1 unresolved conflict between figures." in chart.summary
 
@@ -170,7 +171,9 @@ def test_a_resolved_conflict_keeps_its_figures_together_marked_resolved() -> Non
     set_aside = figure(2, 7, 3000, "B", standing=Standing.SUPERSEDED)
     chart = deployment_chart(history([preferred, set_aside]))
     assert all("resolved" in mark.classes for mark in chart.marks)
-    assert chart.marks[0].relation == "conflict resolved, preferred figure"
+    assert chart.marks[0].relation == (
+        "conflict with B (3,000) resolved; preferred figure"
+    )
     assert chart.marks[0].label == "resolved"
     assert "standing-superseded" in chart.marks[1].classes
     assert chart.conflicts == 0
