@@ -170,6 +170,7 @@ def nation_histories(nation: Nation) -> list[DeploymentHistory]:
         .order_by("counted_on", "id")
         .values_list(*_COUNT_FIELDS)
     )
+    keys: dict[tuple[str, str], str] = {}
     for values in counts:
         (pk, counted_on, troops, low, high, precision, standing) = values[4:11]
         agency, publisher, title, resolved_on = values[11:]
@@ -177,20 +178,25 @@ def nation_histories(nation: Nation) -> list[DeploymentHistory]:
         if troops is None:
             history.unknown_figures += 1
             continue
+        source = agency, publisher
+        if source not in keys:  # thousands of counts, a few sources
+            keys[source] = evidence_key(agency, publisher)
         history.figures.append(
             ChartFigure(
+                # Positionally: id, counted_on, troops, low, high, precision,
+                # standing, source_key, preferred (as in the status: a
+                # resolution prefers it from its date on, and today is after
+                # every date).
                 Figure(
-                    id=pk,
-                    counted_on=counted_on,
-                    troops=troops,
-                    low=low,
-                    high=high,
-                    precision=precision,
-                    standing=standing,
-                    source_key=evidence_key(agency, publisher),
-                    # As in the status: a resolution prefers it from its date
-                    # on, and today is after every date.
-                    preferred=resolved_on is not None,
+                    pk,
+                    counted_on,
+                    troops,
+                    low,
+                    high,
+                    precision,
+                    standing,
+                    keys[source],
+                    resolved_on is not None,
                 ),
                 format_troops(troops, precision, low, high),
                 title,
