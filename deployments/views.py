@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from deployments.charts import troop_chart
+from deployments.deployment_charts import deployment_chart
 from deployments.forms import SORT_COLUMNS, PageForm, StatusFilterForm
 from deployments.maps.drawing import NATION_WIDTH, status_map
 from deployments.models import Nation, Stance
@@ -21,6 +22,7 @@ from deployments.status import (
     current_status,
     summarize,
 )
+from deployments.status.history import nation_histories
 
 # The page stays light on a phone; the CSV download has every row at once.
 ROWS_PER_PAGE = 50
@@ -100,7 +102,8 @@ def status_csv(request: HttpRequest) -> HttpResponse:
 
 
 def nation_page(request: HttpRequest, code: str) -> HttpResponse:
-    """The nation's status, then its timeline a page at a time; without
+    """The nation's status, a chart of each deployment's figures and
+    statements, then its timeline a page at a time; without
     ``?page=`` the last page, which holds the newest entries."""
     nation = get_object_or_404(Nation, code=code)
     form = PageForm(request.GET)
@@ -123,5 +126,9 @@ def nation_page(request: HttpRequest, code: str) -> HttpResponse:
                 rows, {"nation": nation.code}, NATION_WIDTH, "nation-map"
             ),
             "timeline": timeline,
+            # Every figure and statement, as known today, per host.
+            "charts": [
+                deployment_chart(history) for history in nation_histories(nation)
+            ],
         },
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from benchmarks.chart import fill, measure_chart
 from benchmarks.map import give_real_codes, measure_map
 from benchmarks.measure import measure_all
 from deployments.models import Intention, TroopCount
@@ -69,3 +70,12 @@ def test_the_map_benchmark_draws_every_deployment_of_real_countries() -> None:
     assert 0 < result.map_bytes < 150_000
     assert len(result.with_map_ms) == len(result.without_map_ms) == 1
     assert "the map adds" in result.summary()
+
+
+def test_the_chart_benchmark_draws_one_deployment_in_buckets() -> None:
+    fill(counts=300, statements=10)
+    result = measure_chart(runs=1, warmup=0)
+    assert (result.counts, result.statements) == (300, 10)
+    assert result.aggregated_by is not None and 0 < result.marks <= 60
+    assert len(result.with_chart_ms) == len(result.without_chart_ms) == 1
+    assert "the chart adds" in result.summary()

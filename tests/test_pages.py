@@ -246,9 +246,12 @@ def test_nation_page_query_count_is_fixed(
         IntentionFactory(nation=count.nation)
     # 1. the nation; 2-3. the timeline's length (counts, statements); 4. the
     # page's entries in date order; 5-6. those counts and statements; 7. the
-    # revision; 8-9. its status (counts, statements); 10. the revision again;
-    # 11-12. the revision before and after drawing the map, which is kept
-    with django_assert_num_queries(12):
+    # revision; 8-12. its status (recent records, counts, statements, two for
+    # the outcomes' evidence); 13. the revision again; 14-15. the revision
+    # before and after drawing the map, which is kept; 16-19. the charts
+    # (every count with its source and resolution, the statements' outcomes
+    # in two, the statements)
+    with django_assert_num_queries(19):
         response = client.get("/nations/CAN/")
     assert response.text.count('<li class="entry') == statements + 1
 

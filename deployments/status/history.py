@@ -1,0 +1,239 @@
+"""Every figure and statement of one nation's deployments, for the nation
+page's charts (``deployments/deployment_charts.py`` draws them).
+
+The status keeps one figure per deployment; the charts show all of them, as
+known today, with what the written rules (``status/evidence.py``) and the
+outcomes (``status/outcomes.py``) say of each. Four queries for any number of
+records: the counts with their sources and resolutions, the statements, and
+the two of ``outcomes_of``.
+
+Retracted records are left out (the timeline still shows them, struck
+through); so are counts without a number, which have nothing to draw, but
+they are counted so that the chart can say so.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from deployments.models import (
+    Intention,
+    Nation,
+    Stance,
+    Standing,
+    TroopCount,
+    evidence_key,
+    format_troops,
+)
+from deployments.status.evidence import Figure
+from deployments.status.outcomes import Outcome, outcomes_of
+
+
+class ChartFigure(NamedTuple):
+    """A troop count as the chart shows it: the rules' ``Figure`` and what a
+    reader needs to find its source."""
+
+    figure: Figure
+    display: str  # "~1,000", "900+", "30–40"
+    source_title: str
+    publisher: str
+
+    @property
+    def source_label(self) -> str:
+        return f"{self.publisher}: {self.source_title}"
+
+
+class ChartStatement(NamedTuple):
+    """A statement as the chart shows it, with its derived outcome."""
+
+    id: int
+    said_on: datetime.date
+    stance: str
+    temporary: bool
+    standing: str
+    troops_affected: int | None
+    target_troops: int | None
+    destination_name: str | None
+    source_title: str
+    publisher: str
+    outcome: str | None
+
+    @property
+    def stance_label(self) -> str:
+        return str(Stance(self.stance).label)
+
+    @property
+    def outcome_label(self) -> str | None:
+        return str(Outcome(self.outcome).label) if self.outcome else None
+
+    @property
+    def source_label(self) -> str:
+        return f"{self.publisher}: {self.source_title}"
+
+    @property
+    def label(self) -> str:
+        """The marker's words: "withdrawing — pending"."""
+        words = self.stance_label.lower()
+        if self.outcome_label:
+            words += f" — {self.outcome_label.lower()}"
+        return words
+
+    @property
+    def details(self) -> str:
+        """What the statement says besides its stance, in words."""
+        parts = []
+        if self.troops_affected is not None:
+            parts.append(f"{self.troops_affected:,} troops")
+        if self.destination_name:
+            parts.append(f"to {self.destination_name}")
+        if self.target_troops is not None:
+            parts.append(f"to a planned level of {self.target_troops:,}")
+        if self.temporary:
+            parts.append("temporary")
+        if self.standing != Standing.ASSERTED:
+            parts.append(str(Standing(self.standing).label).lower())
+        return ", ".join(parts)
+
+
+@dataclass
+class DeploymentHistory:
+    """One deployment's drawable figures (oldest first) and statements."""
+
+    deployment: int
+    host: str
+    host_name: str
+    operation: str
+    figures: list[ChartFigure] = field(default_factory=list)
+    statements: list[ChartStatement] = field(default_factory=list)
+    # Counts without a number: listed in the timeline, not drawable.
+    unknown_figures: int = 0
+
+
+_COUNT_FIELDS = (
+    "deployment_id",
+    "host__code",
+    "host__name",
+    "deployment__operation",
+    "pk",
+    "counted_on",
+    "troops",
+    "troops_low",
+    "troops_high",
+    "precision",
+    "standing",
+    "source__agency",
+    "source__publisher",
+    "source__title",
+    "resolution__resolved_on",
+)
+_STATEMENT_FIELDS = (
+    "deployment_id",
+    "host__code",
+    "host__name",
+    "deployment__operation",
+    "pk",
+    "stated_on",
+    "reported_on",
+    "stance",
+    "temporary",
+    "standing",
+    "troops_affected",
+    "target_troops",
+    "destination__name",
+    "source__agency",
+    "source__publisher",
+    "source__title",
+)
+
+
+def nation_histories(nation: Nation) -> list[DeploymentHistory]:
+    """The nation's deployments with a figure or statement to draw, by host
+    name: four queries however many records."""
+    histories: dict[int, DeploymentHistory] = {}
+
+    def history_of(values: tuple[object, ...]) -> DeploymentHistory:
+        deployment, host, host_name, operation = values[:4]
+        if deployment not in histories:
+            histories[deployment] = DeploymentHistory(  # type: ignore[index]
+                deployment,
+                host,
+                host_name,
+                operation or "",  # type: ignore[arg-type]
+            )
+        return histories[deployment]  # type: ignore[index]
+
+    counts = (
+        TroopCount.objects.filter(nation=nation)
+        .exclude(standing=Standing.RETRACTED)
+        .order_by("counted_on", "id")
+        .values_list(*_COUNT_FIELDS)
+    )
+    keys: dict[tuple[str, str], str] = {}
+    for values in counts:
+        (pk, counted_on, troops, low, high, precision, standing) = values[4:11]
+        agency, publisher, title, resolved_on = values[11:]
+        history = history_of(values)
+        if troops is None:
+            history.unknown_figures += 1
+            continue
+        source = agency, publisher
+        if source not in keys:  # thousands of counts, a few sources
+            keys[source] = evidence_key(agency, publisher)
+        history.figures.append(
+            ChartFigure(
+                # Positionally: id, counted_on, troops, low, high, precision,
+                # standing, source_key, preferred (as in the status: a
+                # resolution prefers it from its date on, and today is after
+                # every date).
+                Figure(
+                    pk,
+                    counted_on,
+                    troops,
+                    low,
+                    high,
+                    precision,
+                    standing,
+                    keys[source],
+                    resolved_on is not None,
+                ),
+                format_troops(troops, precision, low, high),
+                title,
+                publisher,
+            )
+        )
+
+    statements = Intention.objects.filter(nation=nation).exclude(
+        standing=Standing.RETRACTED
+    )
+    judged = outcomes_of(statements)
+    said = statements.order_by("stated_on", "reported_on", "id").values_list(
+        *_STATEMENT_FIELDS
+    )
+    for values in said:
+        (pk, stated_on, reported_on, stance, temporary, standing) = values[4:10]
+        affected, target, destination, agency, publisher, title = values[10:]
+        outcome = judged.get(pk)  # type: ignore[call-overload]
+        history_of(values).statements.append(
+            ChartStatement(
+                id=pk,
+                said_on=stated_on or reported_on,
+                stance=stance,
+                temporary=temporary,
+                standing=standing,
+                troops_affected=affected,
+                target_troops=target,
+                destination_name=destination,
+                source_title=title,
+                publisher=publisher,
+                outcome=outcome.outcome if outcome else None,
+            )
+        )
+    for history in histories.values():
+        # Ordered by the date said, which the query could only approximate.
+        history.statements.sort(key=lambda statement: (statement.said_on, statement.id))
+    return sorted(
+        (h for h in histories.values() if h.figures or h.statements),
+        key=lambda history: (history.host_name, history.host),
+    )
