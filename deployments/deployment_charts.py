@@ -22,7 +22,6 @@ What the marks say comes from the written rules (``status/evidence.py``):
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import math
 from collections.abc import Sequence
@@ -32,7 +31,6 @@ from deployments.models import Precision, Standing
 from deployments.status.evidence import (
     Figure,
     conflict_groups,
-    group_is_open,
     window_days,
 )
 from deployments.status.history import ChartFigure, ChartStatement, DeploymentHistory
@@ -209,7 +207,7 @@ def deployment_chart(history: DeploymentHistory) -> DeploymentChart:
     y_of, y_ticks = _value_scale(top)
     if not figures:
         y_ticks = []
-    groups = conflicting_groups([f.figure for f in figures])
+    groups = conflict_groups([f.figure for f in figures])
     # Each conflicting figure's group, and whether that conflict is open.
     in_group = {
         figure.id: (index, still_open)
@@ -248,60 +246,6 @@ def deployment_chart(history: DeploymentHistory) -> DeploymentChart:
         title=title,
         summary=summary,
     )
-
-
-def conflicting_groups(figures: Sequence[Figure]) -> list[tuple[list[Figure], bool]]:
-    """The figures in conflict, in groups, and whether each conflict is still
-    open: what ``conflict_groups`` and ``group_is_open`` say.
-
-    Up to ``MAX_MARKS`` figures, they are asked. Beyond, their pairwise walk
-    (every pair within the window, each span worked out again for each pair)
-    takes longer than the whole chart may; the same comparisons are made here
-    on spans worked out once, and tests check that both give the same groups.
-    """
-    if len(figures) <= MAX_MARKS:
-        return [(group, group_is_open(group)) for group in conflict_groups(figures)]
-    considered = sorted(
-        (
-            f
-            for f in figures
-            if f.troops is not None and f.standing != Standing.RETRACTED
-        ),
-        key=lambda f: (f.counted_on, f.id),
-    )
-    days = [f.counted_on.toordinal() for f in considered]
-    spans = [f.span() for f in considered]
-    keys = [f.source_key for f in considered]
-    credible = [f.standing == Standing.ASSERTED for f in considered]
-    window = window_days().days
-    parent = list(range(len(considered)))
-    linked = [False] * len(considered)
-    open_pairs = []
-
-    def root(index: int) -> int:
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
-        return index
-
-    for i, (low, high) in enumerate(spans):
-        end = bisect.bisect_right(days, days[i] + window, lo=i + 1)
-        key = keys[i]
-        for j in range(i + 1, end):
-            other_low, other_high = spans[j]
-            if (other_high < low or high < other_low) and keys[j] != key:
-                linked[i] = linked[j] = True
-                if credible[i] and credible[j]:
-                    open_pairs.append(i)
-                top, other_top = root(i), root(j)
-                if top != other_top:
-                    parent[other_top] = top
-    open_roots = {root(i) for i in open_pairs}
-    groups: dict[int, list[Figure]] = {}
-    for index, figure in enumerate(considered):
-        if linked[index]:
-            groups.setdefault(root(index), []).append(figure)
-    return [(group, top in open_roots) for top, group in groups.items()]
 
 
 # Scales.

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 
 from deployments.caching import remember
 from deployments.models import TroopCount, evidence_key, standing_on
-from deployments.status.evidence import Figure, conflict_groups, group_is_open
+from deployments.status.evidence import Figure, conflict_groups
 
 
 class ConflictState:
@@ -164,7 +164,7 @@ def _conflicts_of(records: list[tuple], as_of: datetime.date | None) -> list[Con
     ]
     deployment, nation, nation_name, host, host_name = records[0][:5]
     conflicts = []
-    for group in conflict_groups(figures):
+    for group, still_open in conflict_groups(figures):
         preferred = next((f for f in group if f.preferred), None)
         ends = [f.given() for f in group]
         highs = [high for _, high in ends]
@@ -176,9 +176,7 @@ def _conflicts_of(records: list[tuple], as_of: datetime.date | None) -> list[Con
                 host=host,
                 host_name=host_name,
                 counts=tuple(f.id for f in group),
-                state=ConflictState.OPEN
-                if group_is_open(group)
-                else ConflictState.RESOLVED,
+                state=ConflictState.OPEN if still_open else ConflictState.RESOLVED,
                 resolution=by_id[preferred.id][15] if preferred else None,
                 preferred=preferred.id if preferred else None,
                 first_counted_on=group[0].counted_on,
