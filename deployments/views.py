@@ -9,6 +9,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from deployments.caching import remember
 from deployments.charts import troop_chart
 from deployments.deployment_charts import deployment_chart
 from deployments.forms import SORT_COLUMNS, PageForm, StatusFilterForm
@@ -126,9 +127,14 @@ def nation_page(request: HttpRequest, code: str) -> HttpResponse:
                 rows, {"nation": nation.code}, NATION_WIDTH, "nation-map"
             ),
             "timeline": timeline,
-            # Every figure and statement, as known today, per host.
-            "charts": [
-                deployment_chart(history) for history in nation_histories(nation)
-            ],
+            # Every figure and statement, as known today, per host; drawn
+            # once per revision of the data.
+            "charts": remember(
+                "charts",
+                nation.code,
+                lambda: [
+                    deployment_chart(history) for history in nation_histories(nation)
+                ],
+            ),
         },
     )

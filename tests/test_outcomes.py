@@ -214,3 +214,19 @@ def test_the_status_api_filters_by_outcome_and_rejects_unknown_ones(
     bad = api_client.get("/api/status/", {"outcome": "kept"})  # type: ignore[attr-defined]
     assert bad.status_code == 400
     assert "outcome" in bad.json()["errors"]
+
+
+def test_the_nation_page_shows_each_statements_outcome_and_its_evidence(
+    client: Client, canada: Nation
+) -> None:
+    before = count(canada, 500, JAN[1])
+    said(canada, Stance.WITHDRAWING, JAN[5], quote="We are leaving.")
+    after = count(canada, 0, JAN[20])
+    said(canada, Stance.STAYING, JAN[25], quote="We stay where we are.")
+    page = client.get("/nations/CAN/").text
+    withdrawal = page.split("We are leaving.")[0].rsplit('<li class="entry', 1)[1]
+    assert '<span class="outcome outcome-fulfilled"' in withdrawal
+    assert f'href="/api/troop-counts/{before.pk}/"' in withdrawal
+    assert f'href="/api/troop-counts/{after.pk}/"' in withdrawal
+    staying = page.split("We stay where we are.")[0].rsplit('<li class="entry', 1)[1]
+    assert ">pending</span>" in staying

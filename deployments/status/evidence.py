@@ -201,7 +201,7 @@ def conflict_groups(figures: Sequence[Figure]) -> list[ConflictGroup]:
     # Union-find over the figures that conflict with at least one other.
     parent = list(range(len(considered)))
     linked = [False] * len(considered)
-    open_pairs = []
+    opens = [False] * len(considered)  # in a conflict between asserted figures
 
     def root(index: int) -> int:
         while parent[index] != index:
@@ -211,16 +211,19 @@ def conflict_groups(figures: Sequence[Figure]) -> list[ConflictGroup]:
 
     for i, (low, high) in enumerate(spans):
         end = bisect.bisect_right(days, days[i] + window, lo=i + 1)
+        key, top = keys[i], None
         for j in range(i + 1, end):
             other_low, other_high = spans[j]
-            if (other_high < low or high < other_low) and keys[j] != keys[i]:
+            if (other_high < low or high < other_low) and keys[j] != key:
                 linked[i] = linked[j] = True
                 if asserted[i] and asserted[j]:
-                    open_pairs.append(i)
-                top, other_top = root(i), root(j)
+                    opens[i] = True
+                # Every union keeps i's root on top: found once per figure.
+                top = root(i) if top is None else top
+                other_top = root(j)
                 if top != other_top:
                     parent[other_top] = top
-    open_roots = {root(i) for i in open_pairs}
+    open_roots = {root(i) for i, still_open in enumerate(opens) if still_open}
     groups: dict[int, list[Figure]] = {}
     for index, figure in enumerate(considered):
         if linked[index]:

@@ -9,18 +9,29 @@ from django.db.models import F, IntegerField, Value
 from django.db.models.functions import Coalesce
 
 from deployments.models import Intention, Nation, TroopCount
+from deployments.status.outcomes import Judged, Outcome, outcomes_of
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """A troop count or a statement in a nation's history."""
+    """A troop count or a statement in a nation's history; a statement with
+    what became of it (``status/outcomes.py``)."""
 
     on: datetime.date
     record: TroopCount | Intention
+    judged: Judged | None = None
 
     @property
     def is_count(self) -> bool:
         return isinstance(self.record, TroopCount)
+
+    @property
+    def outcome(self) -> str | None:
+        return self.judged.outcome if self.judged else None
+
+    @property
+    def outcome_label(self) -> str | None:
+        return Outcome(self.outcome).label if self.outcome else None
 
 
 class NationTimeline:
@@ -28,8 +39,9 @@ class NationTimeline:
     retracted and disputed statements included, read a slice at a time.
 
     A sequence for Django's ``Paginator``: ``count()`` costs two queries and
-    each slice three (the slice's keys in date order, then its counts and its
-    statements), however long the history.
+    each slice five (the slice's keys in date order, its counts, its
+    statements, and two for the statements' outcomes), however long the
+    history.
     """
 
     def __init__(self, nation: Nation) -> None:
@@ -69,9 +81,10 @@ class NationTimeline:
         records = [
             counts.get(pk) if kind == 0 else intentions.get(pk) for _, kind, pk in keys
         ]
+        judged = outcomes_of(Intention.objects.filter(pk__in=list(intentions)))
         # A record deleted between the two reads is left out, not an error.
         return [
-            TimelineEntry(on, record)
-            for (on, _, _), record in zip(keys, records, strict=True)
+            TimelineEntry(on, record, judged.get(pk) if kind == 1 else None)
+            for (on, kind, pk), record in zip(keys, records, strict=True)
             if record is not None
         ]
