@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from pytest_django import DjangoAssertNumQueries
 from rest_framework.test import APIClient
@@ -181,10 +183,12 @@ def test_list_query_count_is_fixed(
 ) -> None:
     kuwait = NationFactory(code="KWT", name="Kuwait")
     for _ in range(statements):
-        IntentionFactory(destination=kuwait)
+        intention = IntentionFactory(destination=kuwait)
+        TroopCountFactory(nation=intention.nation, counted_on=datetime.date(2020, 2, 1))
     # 1. count for the paginator
     # 2. the page, with nation, host, destination and source joined
-    with django_assert_num_queries(2):
+    # 3-4. the page's outcomes: the statements' evidence, the counts it names
+    with django_assert_num_queries(4):
         response = api_client.get(f"{URL}?page_size=100&stance=staying")
     assert len(response.json()["results"]) == statements
 
@@ -202,3 +206,45 @@ def test_csv_keeps_formula_like_text_as_text(api_client: APIClient) -> None:
     IntentionFactory(speaker='=HYPERLINK("http://evil.example","click")')
     response = api_client.get(f"{URL}?format=csv")
     assert "'=HYPERLINK" in response.content.decode()
+
+
+def test_statements_carry_their_outcome_and_filter_by_it(
+    api_client: APIClient,
+) -> None:
+    before = TroopCountFactory(
+        nation__code="CAN", troops=500, counted_on=datetime.date(2020, 1, 1)
+    )
+    leaving = IntentionFactory(
+        nation=before.nation,
+        stance=Stance.WITHDRAWING,
+        reported_on=datetime.date(2020, 1, 5),
+    )
+    after = TroopCountFactory(
+        nation=before.nation, troops=0, counted_on=datetime.date(2020, 1, 20)
+    )
+    staying = IntentionFactory(
+        nation__code="ITA", stance=Stance.STAYING, reported_on=datetime.date(2020, 1, 5)
+    )
+
+    detail = api_client.get(f"{URL}{leaving.pk}/").json()
+    assert (detail["outcome"], detail["outcome_counts"], detail["superseded_by"]) == (
+        "fulfilled",
+        [before.pk, after.pk],
+        None,
+    )
+    listed = {r["id"]: r["outcome"] for r in api_client.get(URL).json()["results"]}
+    assert listed == {leaving.pk: "fulfilled", staying.pk: "pending"}
+    fulfilled = api_client.get(URL, {"outcome": "fulfilled"}).json()["results"]
+    assert [r["id"] for r in fulfilled] == [leaving.pk]
+    bad = api_client.get(URL, {"outcome": "kept"})
+    assert bad.status_code == 400
+    assert list(bad.json()["errors"]) == ["outcome"]
+
+
+def test_outcomes_are_derived_and_cannot_be_written(editor_client: APIClient) -> None:
+    intention = IntentionFactory(nation__code="CAN", stance=Stance.WITHDRAWING)
+    response = editor_client.patch(
+        f"{URL}{intention.pk}/", {"outcome": "fulfilled"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "pending"

@@ -30,6 +30,7 @@ from deployments.models import (
     validate_nation_code,
     validate_not_too_early,
 )
+from deployments.status.outcomes import Outcome, outcomes_of
 
 NATION_CODES_HELP = "Nation codes, comma-separated (e.g. USA,CAN)."
 
@@ -213,6 +214,12 @@ class IntentionFilter(SourcedRecordFilter):
     stated_before = DateFilter(field_name="stated_on", lookup_expr="lte")
     reported_after = DateFilter(field_name="reported_on", lookup_expr="gte")
     reported_before = DateFilter(field_name="reported_on", lookup_expr="lte")
+    outcome = ChoiceInFilter(
+        choices=Outcome.choices,
+        method="filter_outcome",
+        help_text="What became of the statement (derived from later counts), "
+        "comma-separated.",
+    )
     ordering = StableOrderingFilter(
         fields=[
             "reported_on",
@@ -228,6 +235,18 @@ class IntentionFilter(SourcedRecordFilter):
     class Meta:
         model = Intention
         fields: list[str] = []
+
+    def filter_outcome(
+        self, queryset: QuerySet[Intention], name: str, value: list[str]
+    ) -> QuerySet[Intention]:
+        """Outcomes are derived, so the matching statements are found by
+        judging those the other filters kept: two queries over them."""
+        if not value:
+            return queryset
+        judged = outcomes_of(queryset)
+        return queryset.filter(
+            pk__in=[pk for pk, found in judged.items() if found.outcome in value]
+        )
 
 
 class ProposalFilter(filters.FilterSet):

@@ -27,7 +27,7 @@ from deployments.models import (
     validate_nation_code,
 )
 from deployments.status import STATUS_COLUMNS, StatusRow
-from deployments.status.outcomes import Outcome
+from deployments.status.outcomes import Judged, Outcome, outcomes_of
 
 
 @extend_schema_field(
@@ -201,9 +201,43 @@ class TroopCountSerializer(SourcedSerializer):
 
 
 class IntentionSerializer(SourcedSerializer):
-    """A dated, sourced statement of what a nation will do with its troops."""
+    """A dated, sourced statement of what a nation will do with its troops,
+    with what became of it (derived from later counts, never written)."""
 
     ranges = ("troops_affected",)
+
+    outcome = serializers.SerializerMethodField(
+        help_text="fulfilled, partly, pending, contradicted or superseded; "
+        "null for an undecided statement."
+    )
+    outcome_counts = serializers.SerializerMethodField(
+        help_text="The troop counts that show the outcome."
+    )
+    superseded_by = serializers.SerializerMethodField(
+        help_text="The later statement that changed course, if one did."
+    )
+
+    def judged(self, intention: Intention) -> Judged:
+        """The statement's outcome: from the page's (the view judges a page
+        at once), or judged alone."""
+        outcomes = self.context.get("outcomes")
+        if outcomes is None or intention.pk not in outcomes:
+            outcomes = outcomes_of(Intention.objects.filter(pk=intention.pk))
+        return outcomes.get(intention.pk) or Judged(None, ())
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=Outcome.choices, allow_null=True)
+    )
+    def get_outcome(self, intention: Intention) -> str | None:
+        return self.judged(intention).outcome
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_outcome_counts(self, intention: Intention) -> list[int]:
+        return list(self.judged(intention).counts)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_superseded_by(self, intention: Intention) -> int | None:
+        return self.judged(intention).superseded_by
 
     destination = NationCodeField(required=False, allow_null=True)
     destination_name = serializers.CharField(
@@ -233,6 +267,9 @@ class IntentionSerializer(SourcedSerializer):
             "standing",
             "standing_changed_on",
             "standing_note",
+            "outcome",
+            "outcome_counts",
+            "superseded_by",
             "version",
         ]
         read_only_fields = ["version"]

@@ -37,6 +37,7 @@ from deployments.models import (
     VersionConflict,
 )
 from deployments.status import current_status
+from deployments.status.outcomes import outcomes_of
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -219,6 +220,21 @@ class IntentionViewSet(VersionedModelViewSet):
         return Intention.objects.select_related(
             "nation", "host", "destination", "source"
         ).order_by("-reported_on", "-id")
+
+    def paginate_queryset(self, queryset: QuerySet[Intention]) -> list | None:
+        """The page, with its statements' outcomes judged at once (two
+        queries for the page, not two per statement)."""
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self.outcomes = outcomes_of(
+                Intention.objects.filter(pk__in=[intention.pk for intention in page])
+            )
+        return page
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return super().get_serializer_context() | {
+            "outcomes": getattr(self, "outcomes", None)
+        }
 
 
 @extend_schema(parameters=[StatusQuery])
