@@ -230,3 +230,13 @@ def test_the_nation_page_shows_each_statements_outcome_and_its_evidence(
     assert f'href="/api/troop-counts/{after.pk}/"' in withdrawal
     staying = page.split("We stay where we are.")[0].rsplit('<li class="entry', 1)[1]
     assert ">pending</span>" in staying
+
+
+def test_a_disputed_count_shows_nothing_either_way(canada: Nation) -> None:
+    count(canada, 500, JAN[1])
+    statement = said(canada, Stance.WITHDRAWING, JAN[5])
+    doubted = count(canada, 0, JAN[20])
+    doubted.standing, doubted.standing_changed_on = "disputed", JAN[25]
+    doubted.save()
+    assert outcome(statement).outcome == Outcome.PENDING
+    assert outcome(statement, as_of=JAN[24]).outcome == Outcome.FULFILLED

@@ -40,6 +40,16 @@ def set_aside_on(as_of: datetime.date | None) -> Q:
     return condition
 
 
+def not_asserted_on(as_of: datetime.date | None) -> Q:
+    """Records disputed, superseded or retracted as known on ``as_of``."""
+    condition = ~Q(standing=Standing.ASSERTED)
+    if as_of is not None:
+        condition &= Q(standing_changed_on__isnull=True) | Q(
+            standing_changed_on__lte=as_of
+        )
+    return condition
+
+
 def standing_on(
     standing: str,
     changed_on: datetime.date | None,

@@ -23,7 +23,7 @@ from deployments.models.base import (
 )
 from deployments.models.nation import Nation
 from deployments.models.source import Source
-from deployments.models.standing import Standing, set_aside_on
+from deployments.models.standing import Standing, not_asserted_on, set_aside_on
 from deployments.models.text import validate_text
 
 
@@ -65,6 +65,11 @@ class TroopCountQuerySet(models.QuerySet["TroopCount"]):
         """Counts neither superseded nor retracted as known on ``as_of``
         (today when None): the ones the status may take its figure from."""
         return self.exclude(set_aside_on(as_of))
+
+    def asserted_on(self, as_of: datetime.date | None) -> TroopCountQuerySet:
+        """Counts nobody disputed, superseded or retracted as known on
+        ``as_of``: the ones that may show what became of a statement."""
+        return self.exclude(not_asserted_on(as_of))
 
     def latest_first(self) -> TroopCountQuerySet:
         """Newest figure first: by the date it describes, then the record

@@ -1,8 +1,8 @@
 """What became of each stated intention, judged from later counts.
 
 An outcome is derived, never typed. For one statement the evidence is four
-troop counts at most, each the latest standing count known on the date
-looked at (``as_of``):
+troop counts at most, each the latest asserted count known on the date
+looked at (``as_of``): a disputed figure shows nothing either way.
 
 - *before*: the host's count on or before the day the statement was made;
 - *after*: the host's latest count after that day (and before a statement
@@ -166,7 +166,7 @@ def with_evidence(
     ``before_id``, ``after_id``, ``destination_before_id``,
     ``destination_after_id``, and the statement ``superseded_by_id``)."""
     said = Coalesce(OuterRef("stated_on"), OuterRef("reported_on"))
-    standing = TroopCount.objects.known_on(as_of).standing_on(as_of).latest_first()
+    standing = TroopCount.objects.known_on(as_of).asserted_on(as_of).latest_first()
     later_course = (
         Intention.objects.known_on(as_of)
         .standing_on(as_of)
