@@ -59,6 +59,9 @@ def test_the_list_shows_each_conflict_with_its_figures_and_quotes(
     for publisher, troops in [("Outlet A", 14), ("Outlet B", 21), ("Outlet C", 7)]:
         assert f"“{publisher} says {troops}”" in page
     assert page.count('type="radio" name="preferred"') == 3
+    # Its styles come from a file, as the content security policy requires.
+    assert "deployments/conflicts.css" in page
+    assert "<style" not in page.split("</head>")[1]
 
 
 def test_a_conflict_is_resolved_in_one_step(

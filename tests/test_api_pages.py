@@ -37,6 +37,7 @@ def test_api_root_links_every_entry_point(client: Client) -> None:
     root = client.get("/api/", HTTP_ACCEPT="application/json").json()
     assert set(root) == {
         "nations",
+        "conflicts",
         "sources",
         "deployments",
         "troop-counts",
