@@ -299,3 +299,19 @@ def test_the_status_filters_by_conflict(italy: Nation) -> None:
     report(calm, 500, JAN[8], "Outlet A")
     assert [row.nation for row in current_status(conflict=True)] == ["ITA"]
     assert [row.nation for row in current_status(conflict=False)] == ["CAN"]
+
+
+def test_the_status_page_marks_and_filters_rows_with_a_conflict(
+    italy: Nation, client: object
+) -> None:
+    report(italy, 500, JAN[8], "Outlet A")
+    report(italy, 1000, JAN[9], "Outlet B")
+    report(NationFactory(code="CAN", name="Canada"), 500, JAN[8], "Outlet A")
+    page = client.get("/").text  # type: ignore[attr-defined]
+    assert page.count('<tr class="conflict">') == 1
+    assert "conflicting figures: 500–1,000" in page
+    only = client.get("/", {"conflict": "true"}).text  # type: ignore[attr-defined]
+    assert only.count('<th scope="row"') == 1
+    assert "Italy" in only and "Canada" not in only.split("<tbody>")[1]
+    bad = client.get("/", {"conflict": "maybe"})  # type: ignore[attr-defined]
+    assert bad.status_code == 400
