@@ -27,12 +27,9 @@ class CommaSeparatedField(serializers.ListField):
         return super().to_internal_value(items)
 
 
-class StatusQuery(serializers.Serializer):
-    as_of = serializers.DateField(
-        required=False,
-        validators=[validate_not_too_early],
-        help_text="The status as known on this date (YYYY-MM-DD), from 1900-01-01.",
-    )
+class DeploymentsQuery(serializers.Serializer):
+    """The deployments a derived read covers: by nation and host."""
+
     nation = CommaSeparatedField(
         child=serializers.CharField(validators=[validate_nation_code]),
         required=False,
@@ -42,6 +39,14 @@ class StatusQuery(serializers.Serializer):
         child=serializers.CharField(validators=[validate_nation_code]),
         required=False,
         help_text="Host countries' codes, comma-separated.",
+    )
+
+
+class StatusQuery(DeploymentsQuery):
+    as_of = serializers.DateField(
+        required=False,
+        validators=[validate_not_too_early],
+        help_text="The status as known on this date (YYYY-MM-DD), from 1900-01-01.",
     )
     stance = CommaSeparatedField(
         child=serializers.ChoiceField(choices=Stance.choices),
@@ -80,22 +85,12 @@ class StatusQuery(serializers.Serializer):
         }
 
 
-class ConflictQuery(serializers.Serializer):
+class ConflictQuery(DeploymentsQuery):
     as_of = serializers.DateField(
         required=False,
         validators=[validate_not_too_early],
         help_text="Conflicts as known on this date (YYYY-MM-DD): later "
         "figures, standings and resolutions are left out.",
-    )
-    nation = CommaSeparatedField(
-        child=serializers.CharField(validators=[validate_nation_code]),
-        required=False,
-        help_text="Contributing nations' codes, comma-separated.",
-    )
-    host = CommaSeparatedField(
-        child=serializers.CharField(validators=[validate_nation_code]),
-        required=False,
-        help_text="Host countries' codes, comma-separated.",
     )
     state = serializers.ChoiceField(
         choices=ConflictState.choices,
