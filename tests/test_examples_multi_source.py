@@ -9,8 +9,9 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from deployments.models import Source, TroopCount
+from deployments.models import Nation, Source, TroopCount
 from deployments.status import StatusRow, current_status
+from tests.factories import SourceFactory, TroopCountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,18 @@ def test_the_status_page_marks_the_conflict_and_summarises_the_moves(
     assert "6 announced moves:" in page
     assert '<tr class="conflict">' in page
     assert "stances differ" in page
+
+
+def test_another_outlet_printing_the_articles_afp_story_adds_no_source(
+    rows: dict,
+) -> None:
+    TroopCountFactory(
+        nation=Nation.objects.get(code="CAN"),
+        host=Nation.objects.get(code="IRQ"),
+        troops=500,
+        precision="estimated",
+        counted_on="2020-01-09",
+        source=SourceFactory(publisher="Another paper", agency="afp"),
+    )
+    (canada,) = current_status(nation_codes=["CAN"], host_codes=["IRQ"])
+    assert canada.troops_sources == 1
