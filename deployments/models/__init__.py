@@ -5,6 +5,7 @@ Status (who has how many troops where, and what they said they will do) is
 never stored: ``deployments.status`` derives it from these records.
 """
 
+from deployments.models import lookups  # noqa: F401  (registers id__in_ids)
 from deployments.models.base import (
     EARLIEST_DATE,
     MAX_ARTICLE_CHARS,

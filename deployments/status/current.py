@@ -271,7 +271,7 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
     statements = _values(Intention, intention_ids, _INTENTION_FIELDS, *_EVIDENCE_FIELDS)
     latest_statements = [ids[0] for ids in intention_ids if ids]
     judged = outcomes_of(
-        Intention.objects.filter(pk__in=latest_statements), scope.as_of
+        Intention.objects.filter(pk__in_ids=latest_statements), scope.as_of
     )
 
     shared = len(_DEPLOYMENT_FIELDS)
@@ -319,7 +319,7 @@ def _values(
     lookups = [*_DEPLOYMENT_FIELDS.values(), *fields.values(), *evidence, "pk"]
     return {
         values[-1]: values
-        for values in model.objects.filter(pk__in=wanted)
+        for values in model.objects.filter(pk__in_ids=wanted)
         .order_by()
         .values_list(*lookups)
     }

@@ -121,7 +121,8 @@ def judge_figures(figures: Sequence[Figure]) -> FigureJudgement | None:
     if not figures:
         return None
     latest = figures[0]
-    window = [f for f in figures if latest.counted_on - f.counted_on <= window_days()]
+    days = window_days()
+    window = [f for f in figures if latest.counted_on - f.counted_on <= days]
     credible = newest_per_source(f for f in window if f.credible)
     conflict = any(
         in_conflict(one, other)
@@ -253,11 +254,11 @@ def judge_stances(statements: Sequence[Said]) -> StanceJudgement | None:
     if not statements:
         return None
     latest = statements[0]
+    days = window_days()
     window = [
         s
         for s in statements
-        if latest.said_on - s.said_on <= window_days()
-        and s.standing == Standing.ASSERTED
+        if latest.said_on - s.said_on <= days and s.standing == Standing.ASSERTED
     ]
     same = {s.source_key for s in window if s.stance == latest.stance}
     if latest.standing == Standing.ASSERTED:
