@@ -51,9 +51,8 @@ def test_nation_list_query_count_does_not_grow_with_nations(
 ) -> None:
     make_nations_with_status(nations)
     # 1-2. session and user; 3. count for the paginator; 4. total count;
-    # 5. the page of nations; 6-10. status: recent records, their counts,
-    # their statements, the evidence for the statements' outcomes (two)
-    with django_assert_num_queries(10):
+    # 5. the page of nations; 6-12. the status (tests/test_status.py)
+    with django_assert_num_queries(12):
         response = analyst.get(reverse("admin:deployments_nation_changelist"))
     assert response.text.count("~1,200 in IRQ") == nations
 

@@ -223,11 +223,10 @@ def test_status_page_query_count_is_fixed(
     client: Client, nations: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make_world(nations)
-    # 1. host countries for the filter; 2. the revision; 3-7. the status
-    # (recent records, counts, statements, two for the outcomes' evidence);
-    # 8. the revision again, unmoved: the rows are kept; 9. the revision for
-    # the map; 10. again, unmoved: the map is kept
-    with django_assert_num_queries(10):
+    # 1. host countries for the filter; 2. the revision; 3-9. the status
+    # (tests/test_status.py); 10. the revision again, unmoved: the rows are
+    # kept; 11. the revision for the map; 12. again, unmoved: the map is kept
+    with django_assert_num_queries(12):
         response = client.get("/")
     assert len(table_rows(response.text)) == nations
     # 1. host countries; 2. the revision: the rows come from the cache;
@@ -246,13 +245,13 @@ def test_nation_page_query_count_is_fixed(
         IntentionFactory(nation=count.nation)
     # 1. the nation; 2-3. the timeline's length (counts, statements); 4. the
     # page's entries in date order; 5-6. those counts and statements; 7-8.
-    # the statements' outcomes; 9. the revision; 10-14. its status (recent
-    # records, counts, statements, two for the outcomes' evidence); 15. the
-    # revision again; 16-17. the revision before and after drawing the map,
-    # which is kept; 18. the revision; 19-22. the charts (every count with
-    # its source and resolution, the statements' outcomes in two, the
-    # statements); 23. the revision again: the charts are kept
-    with django_assert_num_queries(23):
+    # the statements' outcomes; 9. the revision; 10-16. its status
+    # (tests/test_status.py); 17. the revision again; 18-19. the revision
+    # before and after drawing the map, which is kept; 20. the revision;
+    # 21-24. the charts (every count with its source and resolution, the
+    # statements' outcomes in two, the statements); 25. the revision again:
+    # the charts are kept
+    with django_assert_num_queries(25):
         response = client.get("/nations/CAN/")
     assert response.text.count('<li class="entry') == statements + 1
 
@@ -263,10 +262,9 @@ def test_csv_query_count_is_fixed(
     client: Client, nations: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make_world(nations)
-    # 1. host countries for the form; 2. the revision; 3-7. the status
-    # (recent records, counts, statements, two for the outcomes' evidence);
-    # 8. the revision again
-    with django_assert_num_queries(8):
+    # 1. host countries for the form; 2. the revision; 3-9. the status
+    # (tests/test_status.py); 10. the revision again
+    with django_assert_num_queries(10):
         response = client.get("/status.csv")
     assert len(response.content.decode().strip().splitlines()) == nations + 1
 

@@ -184,16 +184,17 @@ def make_history(nations: int, records_per_nation: int) -> None:
 
 
 @pytest.mark.parametrize(("nations", "records"), [(1, 1), (8, 5)])
-def test_deriving_the_status_takes_five_queries_whatever_the_data(
+def test_deriving_the_status_takes_seven_queries_whatever_the_data(
     nations: int, records: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make_history(nations, records)
     # 1. each deployment's newest standing counts and statements, by index
-    # 2. those counts, with nation, host, source and resolution
-    # 3. those statements, with nation, host, destination and source
-    # 4. the latest statements' evidence; 5. the evidence's figures
+    # 2. what the rules compare of those counts; 3. of those statements
+    # 4. the chosen counts' columns, with nation, host and source
+    # 5. the latest statements' columns, with destination and source
+    # 6. those statements' evidence; 7. the evidence's figures
     # (what the cache adds: tests/test_caching.py)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         rows = derive_status(StatusScope())
         for row in rows:
             assert row.troops_source is not None

@@ -13,10 +13,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from deployments.models.base import VersionedModel
 from deployments.models.intention import Intention
+from deployments.models.lookups import DaysBefore, IdList
 from deployments.models.nation import Nation, NationQuerySet
 from deployments.models.text import validate_text
 from deployments.models.troop_count import TroopCount
@@ -27,9 +29,18 @@ MOVED = (
 )
 
 
-def recent_names(kind: str, depth: int) -> list[str]:
-    """The names ``with_recent`` gives its ids: count_0, count_1, ..."""
-    return [f"{kind}_{index}" for index in range(depth)]
+def _newest(
+    records: models.QuerySet, date: str, depth: int, within: datetime.timedelta
+) -> IdList:
+    """The ids of a deployment's first ``depth`` ``records`` (in their order,
+    newest first) dated within ``within`` of the first's ``date``."""
+    latest_date = records.filter(deployment=OuterRef(OuterRef("pk"))).values(date)
+    return IdList(
+        records.filter(
+            deployment=OuterRef("pk"),
+            **{f"{date}__gte": DaysBefore(Subquery(latest_date[:1]), within.days)},
+        ).values("pk")[:depth]
+    )
 
 
 class DeploymentQuerySet(models.QuerySet["Deployment"]):
@@ -69,33 +80,27 @@ class DeploymentQuerySet(models.QuerySet["Deployment"]):
         )
 
     def with_recent(
-        self, as_of: datetime.date | None, depth: int
+        self, as_of: datetime.date | None, depth: int, within: datetime.timedelta
     ) -> DeploymentQuerySet:
-        """Each deployment with the ids of its ``depth`` newest standing
-        counts (``count_0`` the latest, ``count_1``, ...) and statements
-        (``intention_0``, ...) as known on ``as_of``; None past the last.
-        Each is one step along the deployment's "latest first" index, so the
-        cost follows the number of deployments times ``depth``."""
-        counts = (
-            TroopCount.objects.filter(deployment=OuterRef("pk"))
-            .known_on(as_of)
-            .standing_on(as_of)
-            .latest_first()
-            .values("pk")
-        )
+        """Each deployment with the ids of its newest standing counts
+        (``recent_count_ids``, the latest first) and statements
+        (``recent_intention_ids``) as known on ``as_of``: the latest, and
+        those dated ``within`` its date, ``depth`` at most of each.
+
+        Each list is one walk along the deployment's "latest first" index
+        (after one step to find the latest's date), so the cost follows the
+        number of deployments, and reports outside the window, however many,
+        are never read."""
+        counts = TroopCount.objects.known_on(as_of).standing_on(as_of).latest_first()
         intentions = (
-            Intention.objects.filter(deployment=OuterRef("pk"))
-            .known_on(as_of)
+            Intention.objects.known_on(as_of)
             .standing_on(as_of)
             .latest_first()
-            .values("pk")
+            .annotate(said=Coalesce("stated_on", "reported_on"))
         )
         return self.annotate(
-            **{
-                name: Subquery(records[index : index + 1])
-                for kind, records in (("count", counts), ("intention", intentions))
-                for index, name in enumerate(recent_names(kind, depth))
-            }
+            recent_count_ids=_newest(counts, "counted_on", depth, within),
+            recent_intention_ids=_newest(intentions, "said", depth, within),
         )
 
     def with_records(self) -> DeploymentQuerySet:

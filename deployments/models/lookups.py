@@ -34,4 +34,56 @@ class InIds(models.Lookup):
 
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", [*params, self.rhs]
+        # As array text ("{1,2,3}"): the driver dumps a list item by item.
+        ids = "{" + ",".join(map(str, self.rhs)) + "}"
+        return f"{lhs} = ANY(%s::text::bigint[])", [*params, ids]
+
+
+class _IdList(models.Field):
+    """What ``IdList`` gives back: a list of ids, decoded from SQLite's JSON."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+
+class IdList(models.Subquery):
+    """The ids a subquery of ``.values("pk")`` returns, in its order, as one
+    list.
+
+    Each record a correlated ``Subquery`` picks costs a subquery of its own
+    (the third newest is ``OFFSET 2``, walking the index again from the
+    start). This reads the first few in one walk: an array on PostgreSQL
+    (``ARRAY(...)``), a JSON array on SQLite (``json_group_array``).
+    """
+
+    output_field = _IdList()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        column = connection.ops.quote_name(self.query.values_select[0])
+        template = f"(SELECT json_group_array({column}) FROM (%(subquery)s))"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler, connection, template="ARRAY(%(subquery)s)", **extra
+        )
+
+
+class DaysBefore(models.Func):
+    """The date ``days`` days before a date expression, on both databases
+    (PostgreSQL subtracts whole days from a date; SQLite's ``date()`` takes a
+    modifier)."""
+
+    output_field = models.DateField()
+
+    def __init__(self, date: Any, days: int) -> None:
+        super().__init__(date)
+        self.days = int(days)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, %s)", [*params, f"-{self.days} days"]
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} - %s::integer)", [*params, self.days]

@@ -27,9 +27,21 @@ from deployments.models import (
     format_troops,
     standing_on,
 )
-from deployments.models.deployment import recent_names
-from deployments.status.evidence import Figure, Said, judge_figures, judge_stances
-from deployments.status.outcomes import Outcome, outcomes_of, summarize_outcomes
+from deployments.status.evidence import (
+    Figure,
+    FigureJudgement,
+    Said,
+    StanceJudgement,
+    judge_figures,
+    judge_stances,
+    window_days,
+)
+from deployments.status.outcomes import (
+    Judged,
+    Outcome,
+    outcomes_of,
+    summarize_outcomes,
+)
 
 
 class StatusRow(NamedTuple):
@@ -169,8 +181,6 @@ _COUNT_FIELDS = {
     **{f"troops_source{suffix}": field for suffix, field in _SOURCE_FIELDS.items()},
     "troops_standing": "standing",
 }
-# What the rules need besides (status/evidence.py), after the row's fields.
-_EVIDENCE_FIELDS = ("standing_changed_on", "source__agency", "source__publisher")
 _INTENTION_FIELDS = {
     "stance": "stance",
     "temporary": "temporary",
@@ -223,7 +233,7 @@ def current_status(
 ) -> list[StatusRow]:
     """Status rows, one per deployment with a count or a standing statement as
     known on ``as_of`` (today when None), ordered by nation name, nation code,
-    then host name. Five queries, reused under the data's revision while
+    then host name. Seven queries, reused under the data's revision while
     nothing changes (``caching.remember``).
 
     Filtering by stance happens after the latest statement is chosen: an
@@ -245,9 +255,11 @@ def current_status(
 
 
 def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
-    """The rows of ``scope``, read from the database (no cache): five
-    queries however long the histories (each deployment's newest few counts
-    and statements by index, their values, the latest statements' evidence)."""
+    """The rows of ``scope``, read from the database (no cache), in a fixed
+    number of queries however long the histories: each deployment's newest
+    few counts and statements by index; what the rules compare of them; the
+    chosen count's and the latest statement's columns; that statement's
+    evidence."""
     deployments = Deployment.objects.all()
     if scope.nation_codes is not None:
         deployments = deployments.filter(nation__code__in=scope.nation_codes)
@@ -255,40 +267,53 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
         deployments = deployments.filter(host__code__in=scope.host_codes)
     if scope.nation_kinds is not None:
         deployments = deployments.filter(nation__kind__in=scope.nation_kinds)
-    count_ids, intention_ids = [], []
-    for ids in deployments.with_recent(scope.as_of, COMPARED).values_list(
-        *recent_names("count", COMPARED), *recent_names("intention", COMPARED)
-    ):
-        count_ids.append([pk for pk in ids[:COMPARED] if pk is not None])
-        intention_ids.append([pk for pk in ids[COMPARED:] if pk is not None])
-    counts = _values(
-        TroopCount,
-        count_ids,
-        _COUNT_FIELDS,
-        *_EVIDENCE_FIELDS,
-        "resolution__resolved_on",
+    recent = [
+        (counts, statements)
+        for counts, statements in deployments.with_recent(
+            scope.as_of, COMPARED, window_days()
+        ).values_list("recent_count_ids", "recent_intention_ids")
+        if counts or statements
+    ]
+    figures = _figures([pk for counts, _ in recent for pk in counts], scope.as_of)
+    said = _said([pk for _, statements in recent for pk in statements], scope.as_of)
+    judged = [
+        (
+            judge_figures([figures[pk] for pk in counts if pk in figures]),
+            judge_stances([said[pk] for pk in statements if pk in said]),
+            statements[0] if statements else None,
+        )
+        for counts, statements in recent
+    ]
+    chosen = _columns(
+        TroopCount, [j.figure.id for j, _, _ in judged if j], _COUNT_FIELDS
     )
-    statements = _values(Intention, intention_ids, _INTENTION_FIELDS, *_EVIDENCE_FIELDS)
-    latest_statements = [ids[0] for ids in intention_ids if ids]
-    judged = outcomes_of(
-        Intention.objects.filter(pk__in_ids=latest_statements), scope.as_of
-    )
+    latest = [pk for _, _, pk in judged if pk is not None]
+    statements = _columns(Intention, latest, _INTENTION_FIELDS)
+    outcomes = outcomes_of(Intention.objects.filter(pk__in_ids=latest), scope.as_of)
 
-    shared = len(_DEPLOYMENT_FIELDS)
     no_count = (*(None,) * len(_COUNT_FIELDS), "unknown", 0, False)
     no_statement = (*(None,) * len(_INTENTION_FIELDS), 0, False, None, ())
     rows = []
-    for count_pks, intention_pks in zip(count_ids, intention_ids, strict=True):
-        if not count_pks and not intention_pks:
+    for figure, stances, statement_id in judged:
+        # A record deleted between these queries leaves its part empty.
+        count = chosen.get(figure.figure.id) if figure else None
+        statement = statements.get(statement_id) if statement_id else None
+        if count is None and statement is None:
             continue
-        figures = [counts[pk] for pk in count_pks if pk in counts]
-        said = [statements[pk] for pk in intention_pks if pk in statements]
-        count = _count_columns(figures, scope.as_of) if figures else no_count
-        statement = (
-            _statement_columns(said, scope.as_of, judged) if said else no_statement
+        shared = (count or statement)[1 : 1 + len(_DEPLOYMENT_FIELDS)]  # type: ignore[index]
+        rows.append(
+            StatusRow(
+                *shared,
+                *(_count_columns(count, figure) if count else no_count),
+                *(
+                    _statement_columns(
+                        statement, stances, outcomes.get(statement_id), scope.as_of
+                    )
+                    if statement
+                    else no_statement
+                ),
+            )
         )
-        first = figures[0] if figures else said[0]
-        rows.append(StatusRow(*first[:shared], *count, *statement))
     if scope.stances is not None:
         rows = [row for row in rows if row.stance in scope.stances]
     if scope.conflict is not None:
@@ -305,107 +330,154 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
 COMPARED = 6
 
 
-def _values(
-    model: type[TroopCount] | type[Intention],
-    ids: list[list[int]],
-    fields: dict[str, str],
-    *evidence: str,
-) -> dict[int, tuple[Any, ...]]:
-    """Each record's deployment columns, ``fields``, ``evidence``, then its
-    id, by id."""
-    wanted = [pk for pks in ids for pk in pks]
-    if not wanted:
+def _figures(ids: list[int], as_of: datetime.date | None) -> dict[int, Figure]:
+    """The counts as the rules compare them, by id: only what they read."""
+    if not ids:
         return {}
-    lookups = [*_DEPLOYMENT_FIELDS.values(), *fields.values(), *evidence, "pk"]
+    keys = _EvidenceKeys()
     return {
-        values[-1]: values
-        for values in model.objects.filter(pk__in_ids=wanted)
+        pk: Figure(
+            pk,
+            counted_on,
+            troops,
+            low,
+            high,
+            precision,
+            standing_on(standing, changed_on, as_of),
+            keys(agency, publisher),
+            resolved_on is not None and (as_of is None or resolved_on <= as_of),
+        )
+        for (
+            pk,
+            counted_on,
+            troops,
+            low,
+            high,
+            precision,
+            standing,
+            changed_on,
+            agency,
+            publisher,
+            resolved_on,
+        ) in TroopCount.objects.filter(pk__in_ids=ids)
         .order_by()
-        .values_list(*lookups)
+        .values_list(
+            "pk",
+            "counted_on",
+            "troops",
+            "troops_low",
+            "troops_high",
+            "precision",
+            "standing",
+            "standing_changed_on",
+            "source__agency",
+            "source__publisher",
+            "resolution__resolved_on",
+        )
     }
 
 
-def _count_columns(
-    figures: list[tuple[Any, ...]], as_of: datetime.date | None
-) -> tuple[Any, ...]:
-    """The row's count columns from a deployment's newest standing counts,
-    newest first, by the rules of status/evidence.py."""
-    shared, width = len(_DEPLOYMENT_FIELDS), len(_COUNT_FIELDS)
-    fields = list(_COUNT_FIELDS)
-    at = {name: shared + index for index, name in enumerate(fields)}
-    judged = judge_figures(
-        [
-            Figure(
-                id=values[-1],
-                counted_on=values[at["troops_as_of"]],
-                troops=values[at["troops"]],
-                low=values[at["troops_low"]],
-                high=values[at["troops_high"]],
-                precision=values[at["troops_precision"]],
-                standing=standing_on(
-                    values[at["troops_standing"]], values[shared + width], as_of
-                ),
-                source_key=evidence_key(
-                    *values[shared + width + 1 : shared + width + 3]
-                ),
-                preferred=_resolved_by(values[-2], as_of),
-            )
-            for values in figures
-        ]
-    )
-    assert judged is not None
-    by_id = {values[-1]: values for values in figures}
-    chosen = list(by_id[judged.figure.id][shared : shared + width])
-    chosen[fields.index("troops_standing")] = judged.figure.standing
+def _said(ids: list[int], as_of: datetime.date | None) -> dict[int, Said]:
+    """The statements as the rules compare them, by id."""
+    if not ids:
+        return {}
+    keys = _EvidenceKeys()
+    return {
+        pk: Said(
+            pk,
+            stated_on or reported_on,
+            stance,
+            standing_on(standing, changed_on, as_of),
+            keys(agency, publisher),
+        )
+        for (
+            pk,
+            stated_on,
+            reported_on,
+            stance,
+            standing,
+            changed_on,
+            agency,
+            publisher,
+        ) in Intention.objects.filter(pk__in_ids=ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "stated_on",
+            "reported_on",
+            "stance",
+            "standing",
+            "standing_changed_on",
+            "source__agency",
+            "source__publisher",
+        )
+    }
+
+
+class _EvidenceKeys(dict[tuple[str, str], str]):
+    """``evidence_key`` worked out once per source: many records share one."""
+
+    def __call__(self, agency: str, publisher: str) -> str:
+        key = self.get((agency, publisher))
+        if key is None:
+            key = self[agency, publisher] = evidence_key(agency, publisher)
+        return key
+
+
+def _columns(
+    model: type[TroopCount] | type[Intention],
+    ids: list[int],
+    fields: dict[str, str],
+) -> dict[int, tuple[Any, ...]]:
+    """Each record's deployment columns and ``fields``, then its standing
+    change's date, by id."""
+    if not ids:
+        return {}
+    lookups = [*_DEPLOYMENT_FIELDS.values(), *fields.values(), "standing_changed_on"]
+    return {
+        values[0]: values
+        for values in model.objects.filter(pk__in_ids=ids)
+        .order_by()
+        .values_list("pk", *lookups)
+    }
+
+
+_COUNT_AT = {
+    name: 1 + len(_DEPLOYMENT_FIELDS) + i for i, name in enumerate(_COUNT_FIELDS)
+}
+_INTENTION_AT = {
+    name: 1 + len(_DEPLOYMENT_FIELDS) + i for i, name in enumerate(_INTENTION_FIELDS)
+}
+
+
+def _count_columns(values: tuple[Any, ...], judged: FigureJudgement) -> tuple[Any, ...]:
+    """The row's count columns: the chosen count's fields, with the span of
+    the credible figures in the window and how solid the figure is."""
+    start = _COUNT_AT["troops"]
+    chosen = list(values[start : start + len(_COUNT_FIELDS)])
+    chosen[_COUNT_AT["troops_standing"] - start] = judged.figure.standing
     troops, low, high, precision = chosen[:4]
     display = format_troops(troops, precision, low, high)
     chosen[1:3] = judged.low, judged.high
     return (*chosen, display, judged.sources, judged.conflict)
 
 
-def _resolved_by(
-    resolved_on: datetime.date | None, as_of: datetime.date | None
-) -> bool:
-    return resolved_on is not None and (as_of is None or resolved_on <= as_of)
-
-
 def _statement_columns(
-    said: list[tuple[Any, ...]],
+    values: tuple[Any, ...],
+    judged: StanceJudgement | None,
+    outcome: Judged | None,
     as_of: datetime.date | None,
-    outcomes: dict[int, Any],
 ) -> tuple[Any, ...]:
-    """The row's statement columns from a deployment's newest standing
-    statements, newest first: the first's fields, then how its stance is
-    backed and what became of it."""
-    shared, width = len(_DEPLOYMENT_FIELDS), len(_INTENTION_FIELDS)
-    fields = list(_INTENTION_FIELDS)
-    at = {name: shared + index for index, name in enumerate(fields)}
-    judged = judge_stances(
-        [
-            Said(
-                id=values[-1],
-                said_on=values[at["stated_on"]] or values[at["reported_on"]],
-                stance=values[at["stance"]],
-                standing=standing_on(
-                    values[at["standing"]], values[shared + width], as_of
-                ),
-                source_key=evidence_key(
-                    *values[shared + width + 1 : shared + width + 3]
-                ),
-            )
-            for values in said
-        ]
-    )
-    assert judged is not None
-    latest = list(said[0][shared : shared + width])
-    latest[fields.index("standing")] = standing_on(
-        said[0][at["standing"]], said[0][shared + width], as_of
-    )
-    outcome = outcomes.get(said[0][-1])
+    """The row's statement columns: the latest statement's fields, then how
+    its stance is backed and what became of it."""
+    start = _INTENTION_AT["stance"]
+    latest = list(values[start : start + len(_INTENTION_FIELDS)])
+    at = _INTENTION_AT["standing"] - start
+    latest[at] = standing_on(latest[at], values[-1], as_of)
     return (
         *latest,
-        judged.sources,
-        judged.conflict,
+        judged.sources if judged else 0,
+        judged.conflict if judged else False,
         outcome.outcome if outcome else None,
         outcome.counts if outcome else (),
     )
