@@ -124,10 +124,13 @@ def judge_figures(figures: Sequence[Figure]) -> FigureJudgement | None:
     days = window_days()
     window = [f for f in figures if latest.counted_on - f.counted_on <= days]
     credible = newest_per_source(f for f in window if f.credible)
-    conflict = any(
-        in_conflict(one, other)
-        for index, one in enumerate(credible)
-        for other in credible[index + 1 :]
+    # ``in_conflict`` for every pair, on spans worked out once: these
+    # figures are credible, from distinct sources and all within the window
+    # of each other, so two conflict exactly when one's span starts above
+    # where another's ends (the status judges every deployment this way).
+    spans = [f.span() for f in credible]
+    conflict = len(spans) > 1 and max(low for low, _ in spans) > min(
+        high for _, high in spans
     )
     preferred = next((f for f in window if f.preferred and f.credible), None)
     if preferred is not None and not conflict:
@@ -136,11 +139,17 @@ def judge_figures(figures: Sequence[Figure]) -> FigureJudgement | None:
         chosen = min(credible, key=lambda f: (f.troops, -f.counted_on.toordinal()))
     else:
         chosen = latest
-    sources = (
-        len({f.source_key for f in credible if agree(f, chosen)})
-        if chosen.credible
-        else 0
-    )
+    if chosen.credible:
+        chosen_low, chosen_high = chosen.span()
+        sources = len(
+            {
+                f.source_key
+                for f, (low, high) in zip(credible, spans, strict=True)
+                if low <= chosen_high and chosen_low <= high
+            }
+        )
+    else:
+        sources = 0
     low, high = _span(credible) if credible else (chosen.low, chosen.high)
     return FigureJudgement(chosen, sources, conflict, low, high)
 
