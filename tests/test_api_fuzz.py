@@ -51,7 +51,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.signals import request_finished, request_started
 from django.core.validators import URLValidator
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, models, transaction
+from django.urls import resolve
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
@@ -61,6 +62,7 @@ from schemathesis.generation.case import Case
 from schemathesis.hooks import HookContext
 from schemathesis.openapi.checks import UseAfterFree
 
+from deployments.api import cursors
 from deployments.api.history import encode_cursor
 from deployments.intake.articles import ArticleRefused, check_article_text
 from deployments.models import (
@@ -247,6 +249,30 @@ def _follow_the_feed(query: dict[str, Any]) -> None:
         query.pop("since", None)
 
 
+def _sample_value(field: models.Field) -> object:
+    """A value of the field's type, as a cursor holds it."""
+    if isinstance(field, models.DateField):
+        return datetime.date(2020, 1, 8)
+    if isinstance(field, (models.IntegerField, models.ForeignKey)):
+        return 1
+    return "A"
+
+
+def _walk_by_cursor(path: str, query: dict[str, Any]) -> None:
+    """A valid cursor query of a record list, in place: the cursor is one the
+    list could hand out (opaque, like the feed's: values of the list's own
+    order fields), given without a page number and in the list's own order,
+    as cursor pages ask (an order by a field that may be empty has none)."""
+    if not query.get("cursor"):
+        return
+    view = resolve(path).func.cls()  # type: ignore[attr-defined]
+    order = cursors.order_of(view.get_queryset())
+    values = tuple(_sample_value(field.field) for field in order)
+    query["cursor"] = cursors.Cursor(cursors.FORWARD, values).encode()
+    query.pop("page", None)
+    query.pop("ordering", None)
+
+
 def keep_rules_of_stored_data(case: Case) -> None:
     """Called just before a case is sent, once the fixture's records exist
     (schemathesis generates some cases before the test runs)."""
@@ -261,6 +287,8 @@ def keep_rules_of_stored_data(case: Case) -> None:
             case.query[name] = _within_known_dates(value)
         if case.path == "/api/changes/":
             _follow_the_feed(case.query)
+        elif "cursor" in case.query:
+            _walk_by_cursor(case.path, case.query)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from deployments.api.browsable import TrackerBrowsableAPIRenderer
+from deployments.api.pagination import NumberedPagination
 from deployments.api.queries import ConflictQuery
 from deployments.api.responses import JSONErrorsMixin
 from deployments.api.serializers import TroopCountSerializer
@@ -88,6 +89,7 @@ class ConflictListView(JSONErrorsMixin, generics.ListAPIView):
     disagree, resolved once an analyst preferred one. Filter by ``nation``,
     ``host``, ``state``, ``counted_after``/``counted_before``, ``as_of``."""
 
+    pagination_class = NumberedPagination
     serializer_class = ConflictSerializer
     permission_classes = [AllowAny]
     filter_backends: list[Any] = []

@@ -25,6 +25,7 @@ from rest_framework.serializers import BaseSerializer
 from deployments.api import filters, serializers
 from deployments.api.errors import PreconditionFailed
 from deployments.api.history import VersionSerializer, history_of
+from deployments.api.pagination import NumberedPagination
 from deployments.api.queries import StatusQuery
 from deployments.api.responses import JSONErrorsMixin
 from deployments.models import (
@@ -243,6 +244,7 @@ class StatusView(JSONErrorsMixin, generics.ListAPIView):
     and the latest statement that has not been retracted, optionally as known
     on a past date (``as_of``). Read-only; the same derivation as the pages."""
 
+    pagination_class = NumberedPagination
     serializer_class = serializers.StatusRowSerializer
     permission_classes = [AllowAny]
     filter_backends: list[Any] = []
