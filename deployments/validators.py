@@ -20,6 +20,12 @@ database's clock and ours); until then the ETag alone validates. There is
 none either when the row is missing or holds a number from before the
 triggers (a plain counter, not a time).
 
+What the revision does not cover: users and their permissions (the
+usernames staff see, the browsable API's forms). A change to those alone
+does not move it, so a signed-in reader revalidating may keep their copy
+until the data next changes; their reads are private, so only their own
+copy is concerned.
+
 Record detail reads keep their own validator, the record's version (``"v3"``,
 which writers send back in If-Match: api/views.py); only their cache headers
 come from here.

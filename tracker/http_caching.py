@@ -67,7 +67,13 @@ class AnonymousWithoutSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            request.user = AnonymousUser()
+            anonymous = AnonymousUser()
+            request.user = anonymous
+
+            async def auser() -> AnonymousUser:
+                return anonymous
+
+            request.auser = auser  # type: ignore[attr-defined]
         return self.get_response(request)
 
 
