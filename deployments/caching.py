@@ -21,6 +21,11 @@ memory flat however many distinct reads it serves.
 ``DERIVED_CACHE_SECONDS`` bounds how long an entry lives; 0 turns the cache
 off. If the cache cannot be reached, values are derived as if it were off,
 and it is tried again a little later.
+
+A read that has already looked up the revision (for its ETag:
+``deployments/validators.py``) passes it on with ``revision_already_read``:
+its values are then those of the revision its ETag names, for no further
+query.
 """
 
 from __future__ import annotations
@@ -30,7 +35,9 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -52,6 +59,30 @@ CACHE_ALIAS = "default"
 _MISSING = object()
 _cache_down_until = 0.0
 _lock = threading.Lock()
+# (database alias, revision) read at the start of this request, if any.
+_revision_read: ContextVar[tuple[str, int] | None] = ContextVar(
+    "revision_read", default=None
+)
+
+
+@contextmanager
+def revision_already_read(
+    revision: int | None, using: str = "default"
+) -> Iterator[None]:
+    """Within this block, ``remember`` files values under ``revision``, read
+    by the caller in autocommit just before, instead of reading it again."""
+    token = _revision_read.set(None if revision is None else (using, revision))
+    try:
+        yield
+    finally:
+        _revision_read.reset(token)
+
+
+def _current_revision(using: str) -> int | None:
+    already = _revision_read.get()
+    if already is not None and already[0] == using:
+        return already[1]
+    return DataRevision.current(using)
 
 
 def remember(
@@ -66,7 +97,7 @@ def remember(
     """
     if not _cache_in_use(using):
         return compute()
-    revision = DataRevision.current(using)
+    revision = _current_revision(using)
     if revision is None:  # unknown until the next change puts the row back
         return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -8,12 +8,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from deployments.models import readable
 from deployments.status.changes import StatusChange, status_changes
+from deployments.validators import revalidated
 
 # RFC 4151 tag URIs name an authority and a date on which it minted them: the
 # host the feed is served from, and the day the feed was first published. A
@@ -86,6 +89,10 @@ class StatusChangesFeed(Feed):
         "Each new troop figure or stance per nation and host country, with the "
         "previous value and the source."
     )
+
+    @method_decorator(revalidated)
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return super().__call__(request, *args, **kwargs)
 
     def link(self) -> str:
         return reverse("status-feed")

@@ -24,6 +24,7 @@ from deployments.status import (
     summarize,
 )
 from deployments.status.history import nation_histories
+from deployments.validators import revalidated
 
 # The page stays light on a phone; the CSV download has every row at once.
 ROWS_PER_PAGE = 50
@@ -34,6 +35,7 @@ def filtered_rows(form: StatusFilterForm) -> list[StatusRow]:
     return form.sort_rows(current_status(**form.status_filters()))
 
 
+@revalidated
 def status_page(request: HttpRequest) -> HttpResponse:
     form = StatusFilterForm(request.GET)
     if not form.is_valid():
@@ -77,6 +79,7 @@ def sort_links(current: str) -> list[dict[str, str | None]]:
     return links
 
 
+@revalidated
 def status_csv(request: HttpRequest) -> HttpResponse:
     """Exactly the rows the status page shows for the same query string, in
     the columns of ``/api/status/?format=csv``; ``?bom=true`` starts it with a
@@ -102,6 +105,7 @@ def status_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@revalidated
 def nation_page(request: HttpRequest, code: str) -> HttpResponse:
     """The nation's status, a chart of each deployment's figures and
     statements, then its timeline a page at a time; without

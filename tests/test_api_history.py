@@ -166,8 +166,9 @@ def test_history_takes_two_queries(
     for speaker in ("a", "b", "c"):
         intention.speaker = speaker
         intention.save()
-    # 1. the record's versions with their authors; 2. the codes of its nations
-    with django_assert_num_queries(2):
+    # 1. the revision, for the validators; 2. the record's versions with
+    # their authors; 3. the codes of its nations
+    with django_assert_num_queries(3):
         response = api_client.get(f"/api/intentions/{intention.pk}/history/")
     assert len(response.json()) == 4
 
@@ -337,9 +338,11 @@ def test_changes_query_count_is_fixed(
 ) -> None:
     for _ in range(records):
         IntentionFactory()
-    # (PostgreSQL: the horizon;) 1. a page of changes, one more to see if more wait
+    # 1. the revision (on PostgreSQL with the horizon), for the validators;
+    # (PostgreSQL: the horizon;) 2. a page of changes, one more to see if
+    # more wait
     wait_for_the_horizon_to_pass_our_writes()
-    with django_assert_num_queries(1 + HORIZON_QUERIES):
+    with django_assert_num_queries(2 + HORIZON_QUERIES):
         response = api_client.get("/api/changes/", {"page_size": 1000})
     page = response.json()
     # each intention brings a nation, a host (shared), a source, a deployment

@@ -185,10 +185,11 @@ def test_list_query_count_is_fixed(
     for _ in range(statements):
         intention = IntentionFactory(destination=kuwait)
         TroopCountFactory(nation=intention.nation, counted_on=datetime.date(2020, 2, 1))
-    # 1. count for the paginator
-    # 2. the page, with nation, host, destination and source joined
-    # 3-4. the page's outcomes: the statements' evidence, the counts it names
-    with django_assert_num_queries(4):
+    # 1. the revision, for the validators
+    # 2. count for the paginator
+    # 3. the page, with nation, host, destination and source joined
+    # 4-5. the page's outcomes: the statements' evidence, the counts it names
+    with django_assert_num_queries(5):
         response = api_client.get(f"{URL}?page_size=100&stance=staying")
     assert len(response.json()["results"]) == statements
 

@@ -100,9 +100,10 @@ def test_feed_takes_the_same_queries_with_3_and_30_changes(
         TroopCountFactory(nation=count.nation, counted_on=JAN[2], troops=900)
         IntentionFactory(nation=count.nation)
     # This test's transaction has written, so the cache is not used:
-    # 1. the newest counts, each with its pair's previous figure;
-    # 2. the newest standing statements, each with its pair's previous stance.
-    with django_assert_num_queries(2):
+    # 1. the revision, for the validators; 2. the newest counts, each with
+    # its pair's previous figure; 3. the newest standing statements, each
+    # with its pair's previous stance.
+    with django_assert_num_queries(3):
         assert len(entries(client)) == pairs * 3
 
 

@@ -223,15 +223,16 @@ def test_status_page_query_count_is_fixed(
     client: Client, nations: int, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     make_world(nations)
-    # 1. host countries for the filter; 2. the revision; 3-9. the status
+    # 1. the revision, for the validators, under which the rows and the map
+    # are looked up; 2. host countries for the filter; 3-9. the status
     # (tests/test_status.py); 10. the revision again, unmoved: the rows are
-    # kept; 11. the revision for the map; 12. again, unmoved: the map is kept
-    with django_assert_num_queries(12):
+    # kept; 11. the revision after drawing the map, unmoved: the map is kept
+    with django_assert_num_queries(11):
         response = client.get("/")
     assert len(table_rows(response.text)) == nations
-    # 1. host countries; 2. the revision: the rows come from the cache;
-    # 3. the revision: so does the map
-    with django_assert_num_queries(3):
+    # 1. the revision: the rows and the map come from the cache; 2. host
+    # countries
+    with django_assert_num_queries(2):
         assert client.get("/").text == response.text
 
 
@@ -243,15 +244,15 @@ def test_nation_page_query_count_is_fixed(
     count = TroopCountFactory(nation__code="CAN")
     for _ in range(statements):
         IntentionFactory(nation=count.nation)
-    # 1. the nation; 2-3. the timeline's length (counts, statements); 4. the
-    # page's entries in date order; 5-6. those counts and statements; 7-8.
-    # the statements' outcomes; 9. the revision; 10-16. its status
-    # (tests/test_status.py); 17. the revision again; 18-19. the revision
-    # before and after drawing the map, which is kept; 20. the revision;
-    # 21-24. the charts (every count with its source and resolution, the
-    # statements' outcomes in two, the statements); 25. the revision again:
-    # the charts are kept
-    with django_assert_num_queries(25):
+    # 1. the revision, for the validators, under which the status, map and
+    # charts are looked up; 2. the nation; 3-4. the timeline's length
+    # (counts, statements); 5. the page's entries in date order; 6-7. those
+    # counts and statements; 8-9. the statements' outcomes; 10-16. its status
+    # (tests/test_status.py); 17. the revision again; 18. the revision after
+    # drawing the map, which is kept; 19-22. the charts (every count with its
+    # source and resolution, the statements' outcomes in two, the
+    # statements); 23. the revision again: the charts are kept
+    with django_assert_num_queries(23):
         response = client.get("/nations/CAN/")
     assert response.text.count('<li class="entry') == statements + 1
 

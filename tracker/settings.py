@@ -62,10 +62,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tracker.middleware.ApiUrlLengthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the session and CSRF middleware, which may add a cookie on the
+    # way out: a response that sets one is never kept by a shared cache.
+    "tracker.http_caching.PrivateWhenSettingCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A request without a session cookie is anonymous, said so without opening
+    # the session, so that anonymous reads carry no Vary: Cookie.
+    "tracker.http_caching.AnonymousWithoutSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tracker.middleware.DatabaseUnavailableMiddleware",
@@ -149,6 +155,17 @@ DERIVED_CACHE_SECONDS = envint("DERIVED_CACHE_SECONDS", 600)
 # Entries under a revision never change: each worker keeps this many it used
 # last in its own memory as well (0: none), so hot reads skip the cache.
 DERIVED_CACHE_LOCAL_ENTRIES = envint("DERIVED_CACHE_LOCAL_ENTRIES", 4)
+
+# Shared caches (a reverse proxy, a CDN) may keep an anonymous read this many
+# seconds, then serve it stale for up to STALE_WHILE_REVALIDATE_SECONDS more
+# while they revalidate it (deploy/nginx.conf). Every read carries an ETag and
+# Last-Modified, so revalidating costs one query (tracker/http_caching.py).
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 30)
+STALE_WHILE_REVALIDATE_SECONDS = envint("STALE_WHILE_REVALIDATE_SECONDS", 300)
+if PUBLIC_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("PUBLIC_CACHE_SECONDS must be 0 or more")
+if STALE_WHILE_REVALIDATE_SECONDS < 0:
+    raise ImproperlyConfigured("STALE_WHILE_REVALIDATE_SECONDS must be 0 or more")
 
 # Reports of one deployment within this many days of each other are compared:
 # they corroborate or conflict (deployments/status/evidence.py).

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
@@ -20,6 +21,7 @@ from deployments.api.responses import JSONErrorsMixin
 from deployments.api.serializers import TroopCountSerializer
 from deployments.models import FigureResolution, TroopCount
 from deployments.status.conflicts import Conflict, ConflictState, current_conflicts
+from deployments.validators import revalidated
 
 
 class ConflictFigureSerializer(TroopCountSerializer):
@@ -101,6 +103,7 @@ class ConflictListView(JSONErrorsMixin, generics.ListAPIView):
         query.is_valid(raise_exception=True)
         return current_conflicts(**query.conflict_filters())
 
+    @method_decorator(revalidated)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None  # the list is always paginated

@@ -21,6 +21,7 @@ import json
 from typing import Any
 
 from django.db.models import Model, Q
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
@@ -36,6 +37,7 @@ from deployments.models.changes import (
     RecordType,
     feed_horizon,
 )
+from deployments.validators import revalidated
 
 PUBLIC_ROLE = "editor"
 BIGINT_MAX = 2**63 - 1
@@ -262,6 +264,7 @@ class ChangesView(JSONErrorsMixin, generics.GenericAPIView):
     filter_backends: list[Any] = []
     pagination_class = None
 
+    @method_decorator(revalidated(with_feed_horizon=True))
     def get(self, request: Request) -> Response:
         query = ChangesQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
@@ -39,6 +40,8 @@ from deployments.models import (
 )
 from deployments.status import current_status
 from deployments.status.outcomes import outcomes_of
+from deployments.validators import revalidated
+from tracker.http_caching import patch_read_cache_control
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -111,7 +114,12 @@ class ConditionalRecordMixin:
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)  # type: ignore[misc]
+        # The record's version, not the data's revision: writers send it back
+        # in If-Match. If-None-Match is not answered with 304 on it, as the
+        # record's representation also shows other records (a nation's name,
+        # a statement's outcome) that change without its version.
         response["ETag"] = etag_for(response.data["version"])
+        patch_read_cache_control(response, request)
         return response
 
 
@@ -124,11 +132,17 @@ class ConditionalRecordMixin:
 class VersionedModelViewSet(
     ConditionalRecordMixin, JSONErrorsMixin, viewsets.ModelViewSet
 ):
-    """CRUD with ETag / If-Match on every record."""
+    """CRUD with ETag / If-Match on every record; lists and histories
+    revalidated against the data's revision."""
+
+    @method_decorator(revalidated)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(responses=VersionSerializer(many=True))
     # The whole history, unfiltered: no filter or page parameters.
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    @method_decorator(revalidated)
     def history(self, request: Request, **kwargs: Any) -> Response:
         """Every version of this record, newest first, with who made each
         change and what changed; also for a record that has been deleted."""
@@ -248,6 +262,10 @@ class StatusView(JSONErrorsMixin, generics.ListAPIView):
     serializer_class = serializers.StatusRowSerializer
     permission_classes = [AllowAny]
     filter_backends: list[Any] = []
+
+    @method_decorator(revalidated)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> list[Any]:  # type: ignore[override]
         query = StatusQuery(data=self.request.query_params)

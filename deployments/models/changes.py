@@ -75,6 +75,10 @@ class CurrentTransactionId(Func):
         return "(pg_current_xact_id()::text::bigint)", []
 
 
+# The oldest transaction still running: every change below it is final.
+FEED_HORIZON_SQL = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+
+
 def feed_horizon(using: str = "default") -> int | None:
     """The transaction id below which every change is final, or None when every
     committed change already is (SQLite). One query on PostgreSQL."""
@@ -82,7 +86,7 @@ def feed_horizon(using: str = "default") -> int | None:
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        cursor.execute(f"SELECT {FEED_HORIZON_SQL}")
         return cursor.fetchone()[0]
 
 

@@ -77,3 +77,15 @@ def test_forwarded_allow_ips_must_name_the_proxies(value: str) -> None:
     result = load_settings(SECRET_KEY="x" * 50, FORWARDED_ALLOW_IPS=value)
     assert result.returncode != 0
     assert "ImproperlyConfigured: FORWARDED_ALLOW_IPS must" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "variable", ["PUBLIC_CACHE_SECONDS", "STALE_WHILE_REVALIDATE_SECONDS"]
+)
+@pytest.mark.parametrize("value", ["-1", "half a minute"])
+def test_shared_cache_seconds_must_be_a_count_of_seconds(
+    variable: str, value: str
+) -> None:
+    result = load_settings(SECRET_KEY="x" * 50, **{variable: value})
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {variable}" in result.stderr

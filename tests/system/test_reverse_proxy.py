@@ -1,0 +1,205 @@
+"""A real nginx in front of gunicorn, with the recipe's cache settings
+(deploy/nginx/proxy-cache.conf): the tracker's cache headers and validators
+let it answer a repeated anonymous read itself, revalidate an expired copy
+with a 304, and show a write once its copy expires.
+
+The tracker keeps anonymous reads fresh for one second here
+(PUBLIC_CACHE_SECONDS=1) and allows no stale copy, so that expiry comes soon
+and each read after it is revalidated in the open; every wait is for the
+event itself, never a fixed time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from benchmarks.servers import (
+    DEADLINE_SECONDS,
+    PROJECT,
+    free_port,
+    gunicorn,
+    manage,
+    production_env,
+    request,
+    wait_until,
+)
+
+RECIPE = PROJECT / "deploy" / "nginx" / "proxy-cache.conf"
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/bin")
+
+pytestmark = pytest.mark.skipif(
+    NGINX is None,
+    reason="nginx is not installed (.ci/run installs it: apt-get install nginx)",
+)
+
+# nginx's own files in the test's folder; the recipe's cache settings as they
+# are, plus the cache status of every answer, in a header and in the log.
+CONFIG = """
+{user}
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+daemon off;
+events {{ worker_connections 64; }}
+http {{
+    log_format cache '$request_method $request_uri $status '
+                     '$upstream_cache_status $upstream_status';
+    access_log {folder}/access.log cache;
+    client_body_temp_path {folder}/client_body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    proxy_cache_path {folder}/cache levels=1:2 keys_zone=tracker:1m
+                     inactive=10m use_temp_path=off;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass {upstream};
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            include {recipe};
+            add_header X-Cache-Status $upstream_cache_status always;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def cache(self) -> str:
+        """nginx's word for where the answer came from: MISS, HIT, ..."""
+        return self.headers.get("X-Cache-Status", "")
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> Answer:
+    prepared = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(prepared, timeout=10) as response:
+            return Answer(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, dict(error.headers), error.read())
+
+
+@contextmanager
+def nginx(upstream: str, folder: Path) -> Iterator[str]:
+    """nginx on a free loopback port in front of ``upstream``; yield its URL."""
+    port = free_port()
+    config = folder / "nginx.conf"
+    config.write_text(
+        CONFIG.format(
+            # As root, the workers would otherwise run as nobody, who may not
+            # write the cache in the test's folder.
+            user="user root;" if os.geteuid() == 0 else "",
+            folder=folder,
+            port=port,
+            upstream=upstream,
+            recipe=RECIPE,
+        )
+    )
+    log = folder / "error.log"
+    process = subprocess.Popen(
+        [str(NGINX), "-p", str(folder), "-c", str(config), "-e", str(log)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while True:
+            try:
+                request(f"{url}/healthz", timeout=5)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    errors = log.read_text() if log.exists() else ""
+                    raise AssertionError(f"nginx did not start:\n{errors}") from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def cache_log(folder: Path, path: str) -> list[str]:
+    """'<status> <cache status> <upstream status>' of each GET of ``path``."""
+    lines = (folder / "access.log").read_text().splitlines()
+    return [line.split(" ", 2)[2] for line in lines if line.startswith(f"GET {path} ")]
+
+
+def test_nginx_keeps_revalidates_and_refreshes_anonymous_reads(
+    tmp_path: Path,
+) -> None:
+    env = production_env(
+        f"sqlite:///{tmp_path / 'tracker.sqlite3'}",
+        PUBLIC_CACHE_SECONDS="1",
+        STALE_WHILE_REVALIDATE_SECONDS="0",
+        API_THROTTLE_ANON="100000/minute",
+        FORWARDED_ALLOW_IPS="127.0.0.1",
+    )
+    manage("setup_demo", env=env | {"DEMO_ADMIN_PASSWORD": "not-used-here"})
+    token = manage("drf_create_token", "admin", env=env).stdout.split()[2]
+    nginx_folder = tmp_path / "nginx"
+    nginx_folder.mkdir()
+    with gunicorn(env) as upstream, nginx(upstream, nginx_folder) as proxy:
+        status_url = f"{proxy}/api/status/"
+        first = get(status_url)
+        second = get(status_url)
+        assert (first.status, first.cache) == (200, "MISS")
+        assert (second.status, second.cache) == (200, "HIT")
+        assert second.body == first.body
+        assert first.headers["Cache-Control"] == (
+            "public, max-age=1, stale-while-revalidate=0"
+        )
+
+        # Expired and unchanged: nginx asks with the ETag, the tracker says 304.
+        wait_until(
+            lambda: get(status_url).cache == "REVALIDATED",
+            "nginx to revalidate its expired copy",
+        )
+        assert "200 REVALIDATED 304" in cache_log(nginx_folder, "/api/status/")
+
+        # Signed-in requests go past the cache, writes included.
+        signed_in = {"Authorization": f"Token {token}"}
+        assert get(status_url, signed_in).cache == "BYPASS"
+        status, body = request(
+            f"{proxy}/api/nations/CAN/",
+            method="PATCH",
+            body=json.dumps({"name": "Canada (renamed)"}).encode(),
+            headers=signed_in | {"Content-Type": "application/json"},
+        )
+        assert status == 200, body
+
+        reads: list[Answer] = []
+
+        def shows_the_write() -> bool:
+            reads.append(get(status_url))
+            return b"Canada (renamed)" in reads[-1].body
+
+        wait_until(shows_the_write, "a read through nginx to show the write")
+        # The old copy's ETag no longer holds: nginx got the new answer whole.
+        assert reads[-1].cache == "EXPIRED"
+        assert reads[-1].headers["ETag"] != first.headers["ETag"]
+        assert {read.cache for read in reads[:-1]} <= {"HIT"}
