@@ -15,7 +15,8 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from deployments.models import Intention, Nation
+from deployments.api import cursors
+from deployments.models import Intention, Nation, TroopCount
 
 
 @dataclass
@@ -40,6 +41,7 @@ def targets() -> list[tuple[str, str, bool]]:
     middle = latest.replace(year=latest.year - 3) if latest else None
     code = nation.code if nation else "USA"
     return [
+        *deep_pages(),
         ("api status", "/api/status/", False),
         ("api status as_of", f"/api/status/?as_of={middle}", False),
         (
@@ -53,6 +55,36 @@ def targets() -> list[tuple[str, str, bool]]:
         ("admin nations", "/admin/deployments/nation/", True),
         ("admin troop counts", "/admin/deployments/troopcount/", True),
         ("admin intentions", "/admin/deployments/intention/", True),
+    ]
+
+
+# How deep the deep-page measurements read: page 5,000 of 50 rows.
+DEEP_PAGE = 5000
+
+
+def deep_pages() -> list[tuple[str, str, bool]]:
+    """The troop-count list at page 5,000 by number (OFFSET 249,950) and by a
+    cursor to the same place, when the data reaches that deep."""
+    counts = TroopCount.objects.order_by("-counted_on", "-id")
+    # The last row of page 4,999: the next page by cursor is page 5,000.
+    end = (DEEP_PAGE - 1) * 50
+    rows = list(counts[end - 1 : end])
+    if not rows:
+        return []
+    place = rows[0]
+    order = cursors.order_of(counts)
+    token = cursors.Cursor(cursors.FORWARD, cursors.values_of(place, order)).encode()
+    return [
+        (
+            f"api troop counts, page {DEEP_PAGE}",
+            f"/api/troop-counts/?page={DEEP_PAGE}",
+            False,
+        ),
+        (
+            f"api troop counts, cursor at page {DEEP_PAGE}",
+            f"/api/troop-counts/?cursor={token}",
+            False,
+        ),
     ]
 
 
