@@ -64,3 +64,27 @@ class IntentionFactory(factory.django.DjangoModelFactory):
     quote = factory.Sequence(lambda n: f"We will do thing number {n}.")
     source = factory.SubFactory(SourceFactory)
     standing = Standing.ASSERTED
+
+
+def reported_count(
+    nation: Nation,
+    troops: int,
+    on: datetime.date,
+    publisher: str,
+    agency: str = "",
+    precision: str = Precision.EXACT,
+    low: int | None = None,
+    high: int | None = None,
+) -> TroopCount:
+    """A count of ``nation``'s troops as one outlet (or wire agency) reported
+    it on ``on``, each in a source of its own: the comparison rules' input."""
+    return TroopCountFactory(
+        nation=nation,
+        troops=troops,
+        troops_low=low,
+        troops_high=high,
+        precision=precision,
+        counted_on=on,
+        excerpt=f"{publisher} counts {troops} soldiers",
+        source=SourceFactory(publisher=publisher, agency=agency, published_on=on),
+    )

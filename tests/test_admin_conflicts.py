@@ -9,9 +9,12 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from deployments.models import FigureResolution, Nation, Precision, Standing, TroopCount
+from deployments.models import FigureResolution, Standing, TroopCount
 from tests.conftest import user_with_permissions
-from tests.factories import NationFactory, SourceFactory, TroopCountFactory
+from tests.factories import (
+    NationFactory,
+    reported_count,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,26 +22,13 @@ URL = reverse("admin:deployments_figureresolution_conflicts")
 JAN = {day: datetime.date(2020, 1, day) for day in range(1, 32)}
 
 
-def report(
-    nation: Nation, troops: int, on: datetime.date, publisher: str
-) -> TroopCount:
-    return TroopCountFactory(
-        nation=nation,
-        troops=troops,
-        precision=Precision.EXACT,
-        counted_on=on,
-        excerpt=f"{publisher} says {troops}",
-        source=SourceFactory(publisher=publisher, published_on=on),
-    )
-
-
 @pytest.fixture
 def croatia() -> list[TroopCount]:
     nation = NationFactory(code="HRV", name="Croatia")
     return [
-        report(nation, 14, JAN[8], "Outlet A"),
-        report(nation, 21, JAN[9], "Outlet B"),
-        report(nation, 7, JAN[10], "Outlet C"),
+        reported_count(nation, 14, JAN[8], "Outlet A"),
+        reported_count(nation, 21, JAN[9], "Outlet B"),
+        reported_count(nation, 7, JAN[10], "Outlet C"),
     ]
 
 
@@ -57,7 +47,7 @@ def test_the_list_shows_each_conflict_with_its_figures_and_quotes(
     assert "Croatia in Iraq, 8 Jan 2020 – 10 Jan 2020" in page
     assert '<span class="state-open">open</span>' in page
     for publisher, troops in [("Outlet A", 14), ("Outlet B", 21), ("Outlet C", 7)]:
-        assert f"“{publisher} says {troops}”" in page
+        assert f"“{publisher} counts {troops} soldiers”" in page
     assert page.count('type="radio" name="preferred"') == 3
     # Its styles come from a file, as the content security policy requires.
     assert "deployments/conflicts.css" in page

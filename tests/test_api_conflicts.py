@@ -9,33 +9,23 @@ import pytest
 from pytest_django import DjangoAssertNumQueries
 from rest_framework.test import APIClient
 
-from deployments.models import FigureResolution, Nation, Precision, TroopCount
-from tests.factories import NationFactory, SourceFactory, TroopCountFactory
+from deployments.models import FigureResolution, TroopCount
+from tests.factories import (
+    NationFactory,
+    reported_count,
+)
 
 pytestmark = pytest.mark.django_db
 
 JAN = {day: datetime.date(2020, 1, day) for day in range(1, 32)}
 
 
-def report(
-    nation: Nation, troops: int, on: datetime.date, publisher: str, agency: str = ""
-) -> TroopCount:
-    return TroopCountFactory(
-        nation=nation,
-        troops=troops,
-        precision=Precision.EXACT,
-        counted_on=on,
-        excerpt=f"{publisher} counts {troops} soldiers",
-        source=SourceFactory(publisher=publisher, agency=agency, published_on=on),
-    )
-
-
 @pytest.fixture
 def disputed_italy() -> tuple[TroopCount, TroopCount]:
     italy = NationFactory(code="ITA", name="Italy")
-    return report(italy, 1000, JAN[8], "Outlet A", agency="AFP"), report(
-        italy, 600, JAN[10], "Outlet B"
-    )
+    return reported_count(
+        italy, 1000, JAN[8], "Outlet A", agency="AFP"
+    ), reported_count(italy, 600, JAN[10], "Outlet B")
 
 
 def test_a_conflict_lists_its_figures_with_sources_and_quotes(
@@ -154,8 +144,8 @@ def test_the_conflicts_list_takes_a_fixed_number_of_queries(
 ) -> None:
     for index in range(conflicts):
         nation = NationFactory()
-        report(nation, 100 + index, JAN[1], "A")
-        report(nation, 900, JAN[2], "B")
+        reported_count(nation, 100 + index, JAN[1], "A")
+        reported_count(nation, 900, JAN[2], "B")
     # 1. the revision; 2. every numbered figure in scope; 3. the revision
     # again, unmoved: the list is kept; 4. the page's figures with their sources
     with django_assert_num_queries(4):

@@ -13,7 +13,6 @@ from deployments.models import (
     Precision,
     Stance,
     Standing,
-    TroopCount,
 )
 from deployments.status import StatusRow, current_status
 from deployments.status.conflicts import ConflictState, current_conflicts
@@ -22,6 +21,7 @@ from tests.factories import (
     NationFactory,
     SourceFactory,
     TroopCountFactory,
+    reported_count,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,56 +35,35 @@ def italy() -> Nation:
     return NationFactory(code="ITA", name="Italy")
 
 
-def report(
-    nation: Nation,
-    troops: int,
-    on: datetime.date,
-    publisher: str,
-    agency: str = "",
-    precision: str = Precision.EXACT,
-    low: int | None = None,
-    high: int | None = None,
-) -> TroopCount:
-    return TroopCountFactory(
-        nation=nation,
-        troops=troops,
-        troops_low=low,
-        troops_high=high,
-        precision=precision,
-        counted_on=on,
-        source=SourceFactory(publisher=publisher, agency=agency, published_on=on),
-    )
-
-
 def only_row(**filters: object) -> StatusRow:
     (row,) = current_status(**filters)
     return row
 
 
 def test_independent_sources_that_agree_corroborate(italy: Nation) -> None:
-    report(italy, 1000, JAN[8], "Outlet A", precision=Precision.APPROXIMATE)
-    report(italy, 950, JAN[10], "Outlet B")
+    reported_count(italy, 1000, JAN[8], "Outlet A", precision=Precision.APPROXIMATE)
+    reported_count(italy, 950, JAN[10], "Outlet B")
     row = only_row()
     assert (row.troops, row.troops_sources, row.troops_conflict) == (950, 2, False)
     assert (row.troops_low, row.troops_high) == (950, 1000)
 
 
 def test_two_outlets_printing_one_wire_story_are_one_source(italy: Nation) -> None:
-    report(italy, 1000, JAN[8], "Outlet A", agency="AP")
-    report(italy, 1000, JAN[9], "Outlet B", agency="ap ")
+    reported_count(italy, 1000, JAN[8], "Outlet A", agency="AP")
+    reported_count(italy, 1000, JAN[9], "Outlet B", agency="ap ")
     assert only_row().troops_sources == 1
 
 
 def test_one_publisher_without_an_agency_is_one_source(italy: Nation) -> None:
-    report(italy, 1000, JAN[8], "Outlet A")
-    report(italy, 1000, JAN[9], "outlet a")
+    reported_count(italy, 1000, JAN[8], "Outlet A")
+    reported_count(italy, 1000, JAN[9], "outlet a")
     assert only_row().troops_sources == 1
 
 
 def test_wire_copies_that_disagree_are_not_a_conflict(italy: Nation) -> None:
     """A source correcting itself replaced its figure: one source, one figure."""
-    report(italy, 1000, JAN[8], "Outlet A", agency="Reuters")
-    report(italy, 600, JAN[9], "Outlet B", agency="Reuters")
+    reported_count(italy, 1000, JAN[8], "Outlet A", agency="Reuters")
+    reported_count(italy, 600, JAN[9], "Outlet B", agency="Reuters")
     row = only_row()
     assert (row.troops, row.troops_conflict, row.troops_sources) == (600, False, 1)
     assert current_conflicts() == []
@@ -93,8 +72,10 @@ def test_wire_copies_that_disagree_are_not_a_conflict(italy: Nation) -> None:
 def test_figures_that_do_not_overlap_conflict_and_the_lowest_is_kept(
     italy: Nation,
 ) -> None:
-    report(italy, 500, JAN[8], "Outlet A")
-    newest = report(italy, 1000, JAN[12], "Outlet B", precision=Precision.APPROXIMATE)
+    reported_count(italy, 500, JAN[8], "Outlet A")
+    newest = reported_count(
+        italy, 1000, JAN[12], "Outlet B", precision=Precision.APPROXIMATE
+    )
     row = only_row()
     assert row.troops_conflict is True
     assert row.troops == 500, "the most conservative credible figure"
@@ -108,8 +89,8 @@ def test_figures_that_do_not_overlap_conflict_and_the_lowest_is_kept(
 def test_figures_further_apart_than_the_window_do_not_conflict(
     italy: Nation, settings: object
 ) -> None:
-    report(italy, 500, JAN[1], "Outlet A")
-    report(italy, 1000, JAN[16], "Outlet B")  # 15 days later
+    reported_count(italy, 500, JAN[1], "Outlet A")
+    reported_count(italy, 1000, JAN[16], "Outlet B")  # 15 days later
     row = only_row()
     assert (row.troops, row.troops_conflict, row.troops_sources) == (1000, False, 1)
     settings.CORROBORATION_WINDOW_DAYS = 15  # type: ignore[attr-defined]
@@ -130,19 +111,19 @@ def test_figures_further_apart_than_the_window_do_not_conflict(
 def test_tolerance_of_approximate_and_estimated_figures(
     italy: Nation, one: tuple, other: tuple, conflict: bool
 ) -> None:
-    report(italy, one[0], JAN[8], "Outlet A", precision=one[1])
-    report(italy, other[0], JAN[9], "Outlet B", precision=other[1])
+    reported_count(italy, one[0], JAN[8], "Outlet A", precision=one[1])
+    reported_count(italy, other[0], JAN[9], "Outlet B", precision=other[1])
     assert only_row().troops_conflict is conflict
 
 
 def test_a_lower_bound_agrees_with_everything_above_it(italy: Nation) -> None:
     # "over 900 in and around Iraq" against "around 1,000" and 5,000
-    report(italy, 900, JAN[8], "Outlet A", low=900)
-    report(italy, 5000, JAN[9], "Outlet B")
+    reported_count(italy, 900, JAN[8], "Outlet A", low=900)
+    reported_count(italy, 5000, JAN[9], "Outlet B")
     row = only_row()
     assert (row.troops_conflict, row.troops_sources) == (False, 2)
     assert (row.troops_low, row.troops_high) == (900, None), "open-ended"
-    report(italy, 1000, JAN[10], "Outlet C", precision=Precision.APPROXIMATE)
+    reported_count(italy, 1000, JAN[10], "Outlet C", precision=Precision.APPROXIMATE)
     row = only_row()
     assert row.troops_conflict is True, "~1,000 and 5,000 cannot both be true"
     assert row.troops == 900
@@ -150,27 +131,27 @@ def test_a_lower_bound_agrees_with_everything_above_it(italy: Nation) -> None:
 
 def test_an_upper_bound_conflicts_with_a_figure_above_it(italy: Nation) -> None:
     # "nearly 12,000" against 11,900 (agrees) and 12,500 (cannot be)
-    report(italy, 12000, JAN[8], "Outlet A", high=12000)
-    report(italy, 11900, JAN[9], "Outlet B")
+    reported_count(italy, 12000, JAN[8], "Outlet A", high=12000)
+    reported_count(italy, 11900, JAN[9], "Outlet B")
     assert only_row().troops_conflict is False
-    report(italy, 12500, JAN[10], "Outlet C")
+    reported_count(italy, 12500, JAN[10], "Outlet C")
     row = only_row()
     assert row.troops_conflict is True
     assert row.troops == 11900
 
 
 def test_ranges_conflict_only_when_they_do_not_overlap(italy: Nation) -> None:
-    report(italy, 30, JAN[8], "Outlet A", low=30, high=40)
-    report(italy, 40, JAN[9], "Outlet B", low=40, high=50)
+    reported_count(italy, 30, JAN[8], "Outlet A", low=30, high=40)
+    reported_count(italy, 40, JAN[9], "Outlet B", low=40, high=50)
     assert only_row().troops_conflict is False
-    report(italy, 60, JAN[10], "Outlet C", low=60, high=70)
+    reported_count(italy, 60, JAN[10], "Outlet C", low=60, high=70)
     assert only_row().troops_conflict is True
 
 
 def test_disputed_figures_neither_corroborate_nor_conflict(italy: Nation) -> None:
-    report(italy, 1000, JAN[8], "Outlet A")
-    doubted = report(italy, 300, JAN[9], "Outlet B")
-    copy = report(italy, 1000, JAN[10], "Outlet C")
+    reported_count(italy, 1000, JAN[8], "Outlet A")
+    doubted = reported_count(italy, 300, JAN[9], "Outlet B")
+    copy = reported_count(italy, 1000, JAN[10], "Outlet C")
     doubted.standing = Standing.DISPUTED
     doubted.save()
     row = only_row()
@@ -184,9 +165,9 @@ def test_disputed_figures_neither_corroborate_nor_conflict(italy: Nation) -> Non
 
 
 def test_resolving_a_conflict_keeps_the_preferred_figure(italy: Nation) -> None:
-    older = report(italy, 500, JAN[8], "Outlet A")
-    preferred = report(italy, 800, JAN[10], "Outlet B")
-    newer = report(italy, 1500, JAN[12], "Outlet C")
+    older = reported_count(italy, 500, JAN[8], "Outlet A")
+    preferred = reported_count(italy, 800, JAN[10], "Outlet B")
+    newer = reported_count(italy, 1500, JAN[12], "Outlet C")
     assert only_row().troops == 500
 
     FigureResolution.resolve(
@@ -211,8 +192,8 @@ def test_resolving_a_conflict_keeps_the_preferred_figure(italy: Nation) -> None:
 
 
 def test_a_resolution_is_unknown_before_its_date(italy: Nation) -> None:
-    older = report(italy, 500, JAN[8], "Outlet A")
-    preferred = report(italy, 800, JAN[10], "Outlet B")
+    older = reported_count(italy, 500, JAN[8], "Outlet A")
+    preferred = reported_count(italy, 800, JAN[10], "Outlet B")
     FigureResolution.resolve(preferred, [older], "Later count.", on=JAN[20])
     before = only_row(as_of=JAN[15])
     assert (before.troops, before.troops_conflict) == (500, True)
@@ -222,10 +203,10 @@ def test_a_resolution_is_unknown_before_its_date(italy: Nation) -> None:
 
 
 def test_a_new_figure_reopens_a_resolved_conflict(italy: Nation) -> None:
-    older = report(italy, 500, JAN[8], "Outlet A")
-    preferred = report(italy, 800, JAN[10], "Outlet B")
+    older = reported_count(italy, 500, JAN[8], "Outlet A")
+    preferred = reported_count(italy, 800, JAN[10], "Outlet B")
     FigureResolution.resolve(preferred, [older], "Later count.", on=JAN[11])
-    report(italy, 2000, JAN[14], "Outlet C")
+    reported_count(italy, 2000, JAN[14], "Outlet C")
     row = only_row()
     assert (row.troops, row.troops_conflict) == (800, True)
     (conflict,) = current_conflicts()
@@ -234,8 +215,8 @@ def test_a_new_figure_reopens_a_resolved_conflict(italy: Nation) -> None:
 
 
 def test_as_of_leaves_out_a_conflicting_figure_counted_later(italy: Nation) -> None:
-    report(italy, 500, JAN[8], "Outlet A")
-    report(italy, 1000, JAN[12], "Outlet B")
+    reported_count(italy, 500, JAN[8], "Outlet A")
+    reported_count(italy, 1000, JAN[12], "Outlet B")
     assert only_row(as_of=JAN[10]).troops_conflict is False
     assert current_conflicts(as_of=JAN[10]) == []
     assert only_row(as_of=JAN[12]).troops_conflict is True
@@ -244,8 +225,8 @@ def test_as_of_leaves_out_a_conflicting_figure_counted_later(italy: Nation) -> N
 def test_conflicts_are_filtered_by_nation_host_state_and_date(italy: Nation) -> None:
     canada = NationFactory(code="CAN", name="Canada")
     kuwait = NationFactory(code="KWT", name="Kuwait")
-    report(italy, 500, JAN[8], "Outlet A")
-    report(italy, 1000, JAN[9], "Outlet B")
+    reported_count(italy, 500, JAN[8], "Outlet A")
+    reported_count(italy, 1000, JAN[9], "Outlet B")
     for on, troops, publisher in [(MAR[1], 100, "A"), (MAR[2], 300, "B")]:
         TroopCountFactory(
             nation=canada,
@@ -293,10 +274,10 @@ def test_stances_of_independent_sources_corroborate_or_differ(italy: Nation) -> 
 
 
 def test_the_status_filters_by_conflict(italy: Nation) -> None:
-    report(italy, 500, JAN[8], "Outlet A")
-    report(italy, 1000, JAN[9], "Outlet B")
+    reported_count(italy, 500, JAN[8], "Outlet A")
+    reported_count(italy, 1000, JAN[9], "Outlet B")
     calm = NationFactory(code="CAN")
-    report(calm, 500, JAN[8], "Outlet A")
+    reported_count(calm, 500, JAN[8], "Outlet A")
     assert [row.nation for row in current_status(conflict=True)] == ["ITA"]
     assert [row.nation for row in current_status(conflict=False)] == ["CAN"]
 
@@ -304,9 +285,9 @@ def test_the_status_filters_by_conflict(italy: Nation) -> None:
 def test_the_status_page_marks_and_filters_rows_with_a_conflict(
     italy: Nation, client: object
 ) -> None:
-    report(italy, 500, JAN[8], "Outlet A")
-    report(italy, 1000, JAN[9], "Outlet B")
-    report(NationFactory(code="CAN", name="Canada"), 500, JAN[8], "Outlet A")
+    reported_count(italy, 500, JAN[8], "Outlet A")
+    reported_count(italy, 1000, JAN[9], "Outlet B")
+    reported_count(NationFactory(code="CAN", name="Canada"), 500, JAN[8], "Outlet A")
     page = client.get("/").text  # type: ignore[attr-defined]
     assert page.count('<tr class="conflict">') == 1
     assert "conflicting figures: 500–1,000" in page
