@@ -12,13 +12,18 @@ on PostgreSQL, an older snapshot), which nobody else sees, and a revision
 read there says nothing about them. Inside ``atomic()`` values are derived
 afresh.
 
-With read replicas (``DATABASE_REPLICA_URLS``) the revision is always read
-on the primary, so a lagging replica never makes an older value look
-current. A value missing from the cache is derived on the request's replica
-only if the replica's own revision equals the primary's (it has applied
-every change up to it, and no later one), and filed only if it still does
-after deriving; otherwise it is derived on the primary. A hit thus costs
-one small query on the primary, and the costly derivations run on replicas.
+With read replicas (``DATABASE_REPLICA_URLS``) a value asked for on the
+primary (``using="default"``, as the status is) is looked up under the
+primary's revision, so a lagging replica never makes an older value look
+current. When it is missing it is derived on the request's replica only if
+the replica's own revision equals the primary's (it has applied every change
+up to it, and no later one), and filed only if it still does after
+deriving; otherwise it is derived on the primary. A hit thus costs one small
+query on the primary, and the costly derivations run on replicas. A value
+asked for on a replica (a list's count, ``using=rows.db``, beside rows read
+there) is looked up under that replica's revision and derived there, so it
+agrees with those rows. Either way the key names the primary, not the copy:
+a value filed under a revision is the same on every copy at it.
 
 An entry filed under a revision never changes, so each worker also keeps
 the few it used last (``DERIVED_CACHE_LOCAL_ENTRIES``) in its own memory and
@@ -75,11 +80,9 @@ def remember(
     get as read-only.
     """
     primary = primary_of(using)
-    if not _cache_in_use(primary):
+    if not _cache_in_use(using):
         return compute()
-    # The primary's: what is served is never older than its latest change,
-    # however far a replica lags.
-    revision = DataRevision.current(primary)
+    revision = DataRevision.current(using)
     if revision is None:  # unknown until the next change puts the row back
         return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -91,7 +94,7 @@ def remember(
     if value is not _MISSING:
         _recent.put(key, value)
         return value  # type: ignore[no-any-return]
-    alias = _alias_at(revision, primary, replica=using if using != primary else None)
+    alias = _alias_at(revision, primary) if using == primary else using
     with reads_from(alias):
         value = compute()
     # compute() ran as statements of their own: a change committed (or, on a
@@ -105,12 +108,12 @@ def remember(
     return value
 
 
-def _alias_at(revision: int, primary: str, replica: str | None) -> str:
+def _alias_at(revision: int, primary: str) -> str:
     """Where to derive a value to file under the primary's ``revision``: the
-    replica this request reads (``replica``, or the router's choice), if it
-    has applied every change up to that revision and no later one; else the
-    primary. One query on the replica, none without one."""
-    replica = replica or read_alias()
+    replica this request reads, if it has applied every change up to that
+    revision and no later one; else the primary. One query on the replica,
+    none without one."""
+    replica = read_alias()
     if replica == primary:
         return primary
     try:

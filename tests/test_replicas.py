@@ -288,3 +288,21 @@ def test_a_value_derived_while_the_replica_moved_on_is_not_filed(
         monkeypatch.undo()
         caching.remember("test", (), derive_then_replica_lags)
     assert derivations == [TEST_REPLICA, TEST_REPLICA]
+
+
+def test_a_value_asked_for_on_the_replica_agrees_with_its_rows_while_it_lags(
+    replica: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A list's count, beside the page of rows read on the same replica: it is
+    # derived there and filed under the replica's own (older) revision.
+    NationFactory(code="CAN")
+    replica_behind_by_one(monkeypatch)
+    derivations: list[str] = []
+
+    def derive() -> str:
+        derivations.append(where_derived())
+        return derivations[-1]
+
+    for _ in range(2):
+        caching.remember("test", (), derive, TEST_REPLICA)
+    assert derivations == [TEST_REPLICA]
