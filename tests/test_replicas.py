@@ -4,7 +4,7 @@ next reads to the primary, and a replica that lags or is down is left alone.
 The replica here is a second connection to the test database (Django's test
 MIRROR, tests/conftest.py), so it holds what the tests commit: the tests run
 in autocommit (``transaction=True``), as production does. What a real,
-lagging standby does is shown in tests/system/test_read_replicas.py.
+lagging standby does is shown in tests/system/test_replicas.py.
 """
 
 from __future__ import annotations
