@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from glob import glob
 from pathlib import Path
 
+import psycopg
 import redis
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -231,6 +232,64 @@ class ThrowawayPostgres:
         with suppress(subprocess.CalledProcessError):  # already stopped
             self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def sql(self, statement: str) -> list[tuple[object, ...]]:
+        """Run one statement as the superuser; its rows, if it has any."""
+        with (
+            psycopg.connect(self.url, autocommit=True) as connection,
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
+            return cursor.fetchall() if cursor.description else []
+
+
+class ThrowawayStandby(ThrowawayPostgres):
+    """A hot standby streaming from a ``ThrowawayPostgres``, on a free port
+    of its own: a read replica that a test can pause, or stop.
+
+    initdb's default pg_hba.conf lets the superuser replicate over loopback
+    with the clusters' trust authentication, and a cluster's defaults
+    (wal_level replica, ten WAL senders) allow a streaming standby.
+    """
+
+    def __init__(self, primary: ThrowawayPostgres) -> None:
+        super().__init__()
+        self.primary = primary
+
+    def create(self) -> None:
+        self._run(
+            str(self.bin / "pg_basebackup"),
+            "--pgdata",
+            str(self.data),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.primary.port),
+            "--username",
+            "postgres",
+            "--wal-method",
+            "stream",
+            # standby.signal, and primary_conninfo naming the primary.
+            "--write-recovery-conf",
+            # Start at once, not after a spread checkpoint (minutes).
+            "--checkpoint",
+            "fast",
+            "--no-sync",
+        )
+        self.start()
+
+    def pause_replay(self) -> None:
+        """Keep receiving the primary's changes but apply none of them."""
+        self.sql("SELECT pg_wal_replay_pause()")
+        wait_until(
+            lambda: (
+                self.sql("SELECT pg_get_wal_replay_pause_state()")[0][0] == "paused"
+            ),
+            "the standby to pause its replay",
+        )
+
+    def resume_replay(self) -> None:
+        self.sql("SELECT pg_wal_replay_resume()")
 
 
 class ThrowawayRedis:

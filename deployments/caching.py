@@ -12,6 +12,19 @@ on PostgreSQL, an older snapshot), which nobody else sees, and a revision
 read there says nothing about them. Inside ``atomic()`` values are derived
 afresh.
 
+With read replicas (``DATABASE_REPLICA_URLS``) a value asked for on the
+primary (``using="default"``, as the status is) is looked up under the
+primary's revision, so a lagging replica never makes an older value look
+current. When it is missing it is derived on the request's replica only if
+the replica's own revision equals the primary's (it has applied every change
+up to it, and no later one), and filed only if it still does after
+deriving; otherwise it is derived on the primary. A hit thus costs one small
+query on the primary, and the costly derivations run on replicas. A value
+asked for on a replica (a list's count, ``using=rows.db``, beside rows read
+there) is looked up under that replica's revision and derived there, so it
+agrees with those rows. Either way the key names the primary, not the copy:
+a value filed under a revision is the same on every copy at it.
+
 An entry filed under a revision never changes, so each worker also keeps
 the few it used last (``DERIVED_CACHE_LOCAL_ENTRIES``) in its own memory and
 answers those without asking the shared cache or unpickling them again: the
@@ -44,11 +57,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from deployments.models.revision import DataRevision
+from tracker import replica_health
+from tracker.db_routers import primary_of, read_alias, reads_from
 from tracker.throttling import CACHE_ERRORS, RETRY_SHARED_CACHE_SECONDS
 
 logger = logging.getLogger(__name__)
@@ -95,13 +110,14 @@ def remember(
     ``repr`` must tell different inputs apart. Callers must treat what they
     get as read-only.
     """
+    primary = primary_of(using)
     if not _cache_in_use(using):
         return compute()
     revision = _current_revision(using)
     if revision is None:  # unknown until the next change puts the row back
         return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"derived:{name}:{using}:{revision}:{digest}"
+    key = f"derived:{name}:{primary}:{revision}:{digest}"
     value = _recent.get(key)
     if value is not _MISSING:
         return value  # type: ignore[no-any-return]
@@ -109,15 +125,34 @@ def remember(
     if value is not _MISSING:
         _recent.put(key, value)
         return value  # type: ignore[no-any-return]
-    value = compute()
-    # compute() ran as statements of their own: a change committed in
-    # between would otherwise be filed under the revision before it.
-    if DataRevision.current(using) == revision:
+    alias = _alias_at(revision, primary) if using == primary else using
+    with reads_from(alias):
+        value = compute()
+    # compute() ran as statements of their own: a change committed (or, on a
+    # replica, applied) in between would otherwise be filed under the
+    # revision before it.
+    if DataRevision.current(alias) == revision:
         _cache_call(
             lambda cache: cache.set(key, value, settings.DERIVED_CACHE_SECONDS), None
         )
         _recent.put(key, value)
     return value
+
+
+def _alias_at(revision: int, primary: str) -> str:
+    """Where to derive a value to file under the primary's ``revision``: the
+    replica this request reads, if it has applied every change up to that
+    revision and no later one; else the primary. One query on the replica,
+    none without one."""
+    replica = read_alias()
+    if replica == primary:
+        return primary
+    try:
+        caught_up = DataRevision.current(replica) == revision
+    except DatabaseError as error:
+        replica_health.mark_unusable(replica, f"unreachable: {error}")
+        return primary
+    return replica if caught_up else primary
 
 
 class RecentEntries:
@@ -208,4 +243,6 @@ class CachedCountPaginator(Paginator):
             sql, params = rows.query.sql_with_params()
         except EmptyResultSet:
             return 0
-        return remember("count", (rows.db, sql, params), rows.count, using=rows.db)
+        return remember(
+            "count", (primary_of(rows.db), sql, params), rows.count, using=rows.db
+        )

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
@@ -49,6 +49,7 @@ from django.utils.http import http_date
 from deployments.caching import revision_already_read
 from deployments.models.changes import FEED_HORIZON_SQL
 from deployments.models.revision import SINGLETON_ID, DataRevision
+from tracker.db_routers import read_alias
 from tracker.http_caching import patch_read_cache_control, viewer
 
 # A revision below this (1 January 2001, in microseconds) is a counter from
@@ -69,19 +70,30 @@ class Validators:
     last_modified: int | None  # seconds since the epoch
 
 
-def read_data_state(with_feed_horizon: bool = False) -> tuple[int | None, int | None]:
-    """The data's revision and, for the change feed on PostgreSQL, its horizon
-    (which moves when a long transaction ends, revealing changes committed
-    before it with no new revision); one query either way."""
-    if with_feed_horizon and connection.vendor == "postgresql":
+def read_data_state(
+    with_feed_horizon: bool = False,
+) -> tuple[str, int | None, int | None]:
+    """The database this request reads, its data's revision and, for the
+    change feed on PostgreSQL, its horizon (which moves when a long
+    transaction ends, revealing changes committed before it with no new
+    revision); one query either way.
+
+    With read replicas, a list's rows come from the request's replica, which
+    may lag: its own revision is what they show, so that is what the
+    validators name. (The status is looked up under the primary's revision,
+    never older than the replica's: a body newer than its ETag is only ever
+    sent again in full, never kept by a 304 past a change.)"""
+    alias = read_alias()
+    if with_feed_horizon and connections[alias].vendor == "postgresql":
         row = (
-            DataRevision.objects.filter(id=SINGLETON_ID)
+            DataRevision.objects.using(alias)
+            .filter(id=SINGLETON_ID)
             .annotate(horizon=RawSQL(FEED_HORIZON_SQL, ()))
             .values_list("number", "horizon")
             .first()
         )
-        return row if row is not None else (None, None)
-    return DataRevision.current(), None
+        return (alias, *row) if row is not None else (alias, None, None)
+    return alias, DataRevision.current(alias), None
 
 
 def validators_for(
@@ -139,7 +151,7 @@ def revalidated(view: View | None = None, *, with_feed_horizon: bool = False) ->
         def read(request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method not in SAFE_METHODS:
                 return view(request, *args, **kwargs)
-            revision, horizon = read_data_state(with_feed_horizon)
+            alias, revision, horizon = read_data_state(with_feed_horizon)
             validators = validators_for(request, revision, horizon)
             # The headers a 304 must repeat (RFC 9110 15.4.5): Django's
             # get_conditional_response copies them from this response.
@@ -153,7 +165,7 @@ def revalidated(view: View | None = None, *, with_feed_horizon: bool = False) ->
             )
             if answer is not headers:  # 304, or 412 for a failed If-Match
                 return answer
-            with revision_already_read(revision):
+            with revision_already_read(revision, using=alias):
                 response = view(request, *args, **kwargs)
             if response.status_code == 200:
                 patch_validators(response, request, validators)

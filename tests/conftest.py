@@ -6,14 +6,35 @@ from typing import TYPE_CHECKING
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
+from django.db import connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from deployments import caching
+from tracker import replica_health
 from tracker.throttling import forget_outage
 
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
+
+
+# A second connection to the test database, standing in for a replica in
+# tests/test_replicas.py: Django's test MIRROR points it at the default's
+# database. It is inert unless a test names it in DATABASE_REPLICAS.
+TEST_REPLICA = "replica_1"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+) -> None:
+    # Django's own, completed with every key's default: DATABASES itself.
+    databases = connections.settings
+    databases.setdefault(
+        TEST_REPLICA,
+        databases["default"]
+        | {"TEST": databases["default"]["TEST"] | {"MIRROR": "default"}},
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -31,11 +52,13 @@ def _fresh_cache() -> Iterator[None]:
     caching.forget_recent()
     caching.forget_outage()
     forget_outage()
+    replica_health.forget_verdicts()
     yield
     cache.clear()
     caching.forget_recent()
     caching.forget_outage()
     forget_outage()
+    replica_health.forget_verdicts()
 
 
 @pytest.fixture

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     # Above the session and CSRF middleware, which may add a cookie on the
     # way out: a response that sets one is never kept by a shared cache.
     "tracker.http_caching.PrivateWhenSettingCookiesMiddleware",
+    # Before anything reads the database: picks the replica or the primary.
+    "tracker.replica_reads.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,11 +119,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast when the server is unreachable instead of hanging a worker.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint(
-        "DATABASE_CONNECT_TIMEOUT", 5
+# Streaming replicas of the primary (default), read by web requests through
+# tracker/db_routers.py; writes, migrations and everything outside a request
+# use the primary. Empty: no replicas, every query on the primary.
+DATABASE_REPLICAS = []
+for number, url in enumerate(envlist("DATABASE_REPLICA_URLS", []), start=1):
+    alias = f"replica_{number}"
+    DATABASES[alias] = dj_database_url.parse(
+        url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
     )
+    DATABASE_REPLICAS.append(alias)
+for alias in DATABASES:
+    if DATABASES[alias]["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast when the server is unreachable instead of hanging a worker.
+        DATABASES[alias].setdefault("OPTIONS", {})["connect_timeout"] = envint(
+            "DATABASE_CONNECT_TIMEOUT", 5
+        )
+DATABASE_ROUTERS = ["tracker.db_routers.PrimaryReplicaRouter"]
+# A client that has just written reads the primary for this long (a signed
+# cookie), so that it sees its own write even on a replica that lags.
+DATABASE_REPLICA_PIN_SECONDS = envint("DATABASE_REPLICA_PIN_SECONDS", 5)
+# A replica further behind than this, or unreachable, is left alone (its
+# reads go to the primary) until a later check finds it usable again.
+DATABASE_REPLICA_MAX_LAG_SECONDS = envint("DATABASE_REPLICA_MAX_LAG_SECONDS", 10)
 
 
 def cache_from_url(url: str) -> dict[str, object]:

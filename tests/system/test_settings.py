@@ -89,3 +89,46 @@ def test_shared_cache_seconds_must_be_a_count_of_seconds(
     result = load_settings(SECRET_KEY="x" * 50, **{variable: value})
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {variable}" in result.stderr
+
+
+def database_settings(**environment: str) -> dict[str, object]:
+    script = (
+        "import json, tracker.settings as s; print(json.dumps({"
+        "'aliases': list(s.DATABASES), 'replicas': s.DATABASE_REPLICAS, "
+        "'hosts': [d['HOST'] for d in s.DATABASES.values()], "
+        "'timeouts': [d.get('OPTIONS', {}).get('connect_timeout') "
+        "for d in s.DATABASES.values()]}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        env={"PATH": os.environ["PATH"], "DEBUG": "true", **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_no_replicas_unless_listed() -> None:
+    assert database_settings(DATABASE_URL="postgres://u@primary/tracker") == {
+        "aliases": ["default"],
+        "replicas": [],
+        "hosts": ["primary"],
+        "timeouts": [5],
+    }
+
+
+def test_each_listed_replica_is_a_database_of_its_own() -> None:
+    settings = database_settings(
+        DATABASE_URL="postgres://u@primary/tracker",
+        DATABASE_REPLICA_URLS="postgres://u@first/tracker, postgres://u@second/tracker",
+        DATABASE_CONNECT_TIMEOUT="2",
+    )
+    assert settings == {
+        "aliases": ["default", "replica_1", "replica_2"],
+        "replicas": ["replica_1", "replica_2"],
+        "hosts": ["primary", "first", "second"],
+        "timeouts": [2, 2, 2],
+    }
