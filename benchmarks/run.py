@@ -21,12 +21,20 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from benchmarks import servers
 from benchmarks.memory import measure_memory
-from benchmarks.servers import PROJECT, ThrowawayRedis, gunicorn, production_env
+from benchmarks.servers import (
+    PROJECT,
+    ThrowawayRedis,
+    gunicorn,
+    production_env,
+    request,
+)
 
 SIZES = {
     "tiny": (3, 30),
@@ -149,9 +157,12 @@ def memory(database: str, size: str) -> dict[str, object]:
     return {"database": database, "size": size, **measure_memory(env)}
 
 
-def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
+def wrk(
+    url: str, seconds: int, connections: int, headers: dict[str, str] | None = None
+) -> dict[str, float]:
+    sent = [f"--header={name}: {value}" for name, value in (headers or {}).items()]
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", *sent, url],
         check=True,
         capture_output=True,
         text=True,
@@ -167,10 +178,20 @@ def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
 
 
 def throughput(size: str, seconds: int, connections: int) -> dict[str, object]:
+    """Requests per second of /api/status/ under gunicorn, cached, revalidated
+    (304) and uncached, beside the two yardsticks under the same settings:
+    the bare psycopg reference (the same queries, no Django) and the
+    constant-body function (the same bytes, no work): the limit."""
     env = environment(database_url("postgres", size))
     with gunicorn(env) as base:
+        status, body = request(f"{base}/api/status/")
+        assert status == 200, body
+        etag = response_etag(f"{base}/api/status/")
         wrk(f"{base}/api/status/", 2, connections)  # warm up
         tracker = wrk(f"{base}/api/status/", seconds, connections)
+        revalidated = wrk(
+            f"{base}/api/status/", seconds, connections, {"If-None-Match": etag}
+        )
     # What every request costs when it cannot reuse the status: the same
     # derivation as after each change, so the same work as the reference.
     with gunicorn({**env, "DERIVED_CACHE_SECONDS": "0"}) as base:
@@ -179,20 +200,40 @@ def throughput(size: str, seconds: int, connections: int) -> dict[str, object]:
     with gunicorn(env, app="benchmarks.reference_wsgi:application") as base:
         wrk(f"{base}/", 2, connections)
         reference = wrk(f"{base}/", seconds, connections)
+    with tempfile.NamedTemporaryFile(suffix=".json") as kept:
+        kept.write(body)
+        kept.flush()
+        with gunicorn(
+            {**env, "CONSTANT_BODY_FILE": kept.name},
+            app="benchmarks.constant_wsgi:application",
+        ) as base:
+            wrk(f"{base}/", 2, connections)
+            constant = wrk(f"{base}/", seconds, connections)
     per_second = reference["requests_per_second"]
+    limit = constant["requests_per_second"]
     return {
         "size": size,
         "seconds": seconds,
         "connections": connections,
-        # gunicorn.conf.py reads these; the same for all three servers.
+        # gunicorn.conf.py reads these; the same for all five servers.
         "workers": env.get("WEB_CONCURRENCY"),
         "threads": env.get("GUNICORN_THREADS", "2 (gunicorn.conf.py default)"),
+        "body_bytes": len(body),
         "tracker": tracker,
+        "tracker_304": revalidated,
         "tracker_uncached": uncached,
         "reference": reference,
+        "constant": constant,
         "ratio": round(tracker["requests_per_second"] / per_second, 2),
         "ratio_uncached": round(uncached["requests_per_second"] / per_second, 2),
+        "share_of_limit": round(tracker["requests_per_second"] / limit, 3),
+        "share_of_limit_304": round(revalidated["requests_per_second"] / limit, 3),
     }
+
+
+def response_etag(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.headers["ETag"]
 
 
 def mebibytes(kibibytes: int) -> float:
@@ -246,9 +287,18 @@ def markdown(results: dict[str, object]) -> str:
             f"{t['tracker']['non_2xx']} |",
             f"| tracker, no cache | {t['tracker_uncached']['requests_per_second']} | "
             f"{t['tracker_uncached']['non_2xx']} |",
+            f"| tracker, 304 revalidations | "
+            f"{t['tracker_304']['requests_per_second']} | "
+            f"{t['tracker_304']['non_2xx']} |",
             f"| bare WSGI reference | {t['reference']['requests_per_second']} | "
             f"{t['reference']['non_2xx']} |",
-            f"| ratio (no cache) | {t['ratio']} ({t['ratio_uncached']}) | |",
+            f"| constant-body WSGI (the limit), {t['body_bytes']} bytes | "
+            f"{t['constant']['requests_per_second']} | "
+            f"{t['constant']['non_2xx']} |",
+            f"| ratio to the reference (no cache) | {t['ratio']} "
+            f"({t['ratio_uncached']}) | |",
+            f"| share of the limit (304) | {t['share_of_limit']} "
+            f"({t['share_of_limit_304']}) | |",
         ]
     # A section skipped with --no-latency leaves a blank line first.
     return "\n".join(lines).lstrip("\n") + "\n"

@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connections
 from django.db.models.expressions import RawSQL
@@ -46,11 +46,11 @@ from django.http import HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from deployments.caching import revision_already_read
+from deployments.caching import remember, revision_already_read
 from deployments.models.changes import FEED_HORIZON_SQL
 from deployments.models.revision import SINGLETON_ID, DataRevision
 from tracker.db_routers import read_alias
-from tracker.http_caching import patch_read_cache_control, viewer
+from tracker.http_caching import ANONYMOUS, patch_read_cache_control, viewer
 
 # A revision below this (1 January 2001, in microseconds) is a counter from
 # before the triggers made it a time, not a date.
@@ -139,12 +139,73 @@ def patch_validators(
     patch_read_cache_control(response, request)
 
 
-def revalidated(view: View | None = None, *, with_feed_horizon: bool = False) -> Any:
+# Headers a kept body is answered with again: the view's own, not the
+# validators and cache headers, which are set afresh for each reader.
+_NOT_KEPT_HEADERS = {"etag", "last-modified", "cache-control", "expires"}
+
+
+class KeptBody(NamedTuple):
+    """A rendered 200 answer, kept under its ETag: the bytes and the view's
+    headers, cheap to pickle and to answer again."""
+
+    content: bytes
+    headers: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, response: HttpResponse) -> KeptBody:
+        return cls(
+            response.content,
+            tuple(
+                (name, value)
+                for name, value in response.headers.items()
+                if name.lower() not in _NOT_KEPT_HEADERS
+            ),
+        )
+
+    def response(self) -> HttpResponse:
+        answer = HttpResponse(self.content)
+        for name, value in self.headers:
+            answer[name] = value
+        return answer
+
+
+class _NotKept(Exception):
+    """An answer that is not kept (not a 200): handed back as it is."""
+
+    def __init__(self, response: HttpResponseBase) -> None:
+        self.response = response
+
+
+def _rendered(
+    request: Any, response: HttpResponseBase, *args: Any, **kwargs: Any
+) -> Any:
+    """``response`` with its body: a DRF handler's answer is finalized and
+    rendered here, as its view's dispatch would do next (doing it again there
+    changes nothing)."""
+    if getattr(response, "is_rendered", True):
+        return response
+    view = request.parser_context["view"]
+    response = view.finalize_response(request, response, *args, **kwargs)
+    return response.render()
+
+
+def revalidated(
+    view: View | None = None,
+    *,
+    with_feed_horizon: bool = False,
+    keep_body: bool = False,
+) -> Any:
     """Decorate a view (a function view, or a DRF handler through
     ``method_decorator``) so that its GET and HEAD answers carry validators
     and the read's cache headers, and a request whose If-None-Match or
     If-Modified-Since still holds is answered 304 before the view runs.
-    Other methods pass through untouched."""
+    Other methods pass through untouched.
+
+    ``keep_body``, for the hot reads: anonymous 200 answers are kept,
+    rendered, under their ETag (``caching.remember``, so in this worker's
+    memory and the shared cache), and the next anonymous reader of the same
+    ETag gets the bytes without the view running: one query (the revision)
+    and a lookup. The ETag names everything the body depends on."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -166,7 +227,12 @@ def revalidated(view: View | None = None, *, with_feed_horizon: bool = False) ->
             if answer is not headers:  # 304, or 412 for a failed If-Match
                 return answer
             with revision_already_read(revision, using=alias):
-                response = view(request, *args, **kwargs)
+                if keep_body and validators.etag and viewer(request) == ANONYMOUS:
+                    response = _kept_answer(
+                        request, view, alias, validators.etag, args, kwargs
+                    )
+                else:
+                    response = view(request, *args, **kwargs)
             if response.status_code == 200:
                 patch_validators(response, request, validators)
             return response
@@ -174,3 +240,25 @@ def revalidated(view: View | None = None, *, with_feed_horizon: bool = False) ->
         return read
 
     return decorate(view) if view is not None else decorate
+
+
+def _kept_answer(
+    request: Any,
+    view: View,
+    alias: str,
+    etag: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> HttpResponseBase:
+    """The answer kept under ``etag``, or the view's, kept when a 200."""
+
+    def answer() -> KeptBody:
+        response = _rendered(request, view(request, *args, **kwargs), *args, **kwargs)
+        if response.status_code != 200 or response.streaming:
+            raise _NotKept(response)
+        return KeptBody.of(response)
+
+    try:
+        return remember("response", etag, answer, using=alias).response()
+    except _NotKept as refused:
+        return refused.response

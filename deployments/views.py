@@ -35,7 +35,7 @@ def filtered_rows(form: StatusFilterForm) -> list[StatusRow]:
     return form.sort_rows(current_status(**form.status_filters()))
 
 
-@revalidated
+@revalidated(keep_body=True)
 def status_page(request: HttpRequest) -> HttpResponse:
     form = StatusFilterForm(request.GET)
     if not form.is_valid():
@@ -79,7 +79,7 @@ def sort_links(current: str) -> list[dict[str, str | None]]:
     return links
 
 
-@revalidated
+@revalidated(keep_body=True)
 def status_csv(request: HttpRequest) -> HttpResponse:
     """Exactly the rows the status page shows for the same query string, in
     the columns of ``/api/status/?format=csv``; ``?bom=true`` starts it with a

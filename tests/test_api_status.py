@@ -203,10 +203,11 @@ def test_status_query_count_is_fixed(
         IntentionFactory(nation=count.nation)
         IntentionFactory(nation=count.nation, standing=Standing.RETRACTED)
     # 1. the revision; 2.-8. the status (tests/test_status.py); 9. the
-    # revision again, unmoved: the rows are kept
-    with django_assert_num_queries(9):
+    # revision again, unmoved: the rows are kept; 10. once more: so is the
+    # rendered answer
+    with django_assert_num_queries(10):
         first = rows(api_client, "page_size=100")
     assert len(first) == nations
-    # 1. the revision: the rows come from the cache
+    # 1. the revision: the rendered answer comes from the cache
     with django_assert_num_queries(1):
         assert rows(api_client, "page_size=100") == first

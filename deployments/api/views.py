@@ -263,7 +263,7 @@ class StatusView(JSONErrorsMixin, generics.ListAPIView):
     permission_classes = [AllowAny]
     filter_backends: list[Any] = []
 
-    @method_decorator(revalidated)
+    @method_decorator(revalidated(keep_body=True))
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 

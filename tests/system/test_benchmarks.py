@@ -58,6 +58,12 @@ def test_the_benchmark_command_runs_end_to_end(tmp_path: Path) -> None:
     assert "| api status |" in (tmp_path / "latest.md").read_text()
     if throughput:
         assert "throughput_error" not in results
-        for server in ("tracker", "tracker_uncached", "reference"):
+        for server in (
+            "tracker",
+            "tracker_304",
+            "tracker_uncached",
+            "reference",
+            "constant",
+        ):
             assert results["throughput"][server]["non_2xx"] == 0
             assert results["throughput"][server]["requests_per_second"] > 0
