@@ -28,11 +28,17 @@ def low_limits(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_anonymous_client_is_limited(api_client: APIClient, low_limits: None) -> None:
-    statuses = [api_client.get("/api/status/").status_code for _ in range(4)]
+    statuses = [api_client.get("/api/troop-counts/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
-    refused = api_client.get("/api/status/")
+    refused = api_client.get("/api/troop-counts/")
     assert refused.json()["code"] == "throttled"
     assert 0 < int(refused["Retry-After"]) <= 60
+
+
+def test_an_anonymous_request_is_counted_once(api_client: APIClient) -> None:
+    api_client.get("/api/troop-counts/")
+    assert len(cache.get("throttle_anon_127.0.0.1")) == 1
+    assert cache.get("throttle_user_127.0.0.1") is None
 
 
 def test_authenticated_client_has_its_own_larger_limit(
@@ -57,7 +63,7 @@ def test_spoofed_forwarded_for_does_not_reset_the_limit(
     # X-Forwarded-For for every request.
     statuses = [
         api_client.get(
-            "/api/status/",
+            "/api/troop-counts/",
             REMOTE_ADDR="203.0.113.7",
             HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
         ).status_code
@@ -72,7 +78,7 @@ def test_spoofing_through_the_proxy_does_not_reset_the_limit(
     # The proxy appends the address it saw; what the client sent is left of it.
     statuses = [
         api_client.get(
-            "/api/status/",
+            "/api/troop-counts/",
             REMOTE_ADDR=PROXY,
             HTTP_X_FORWARDED_FOR=f"198.51.100.{number}, 203.0.113.7",
         ).status_code
@@ -86,7 +92,7 @@ def test_clients_behind_the_proxy_are_limited_each_on_their_own(
 ) -> None:
     def through_proxy(client_address: str) -> int:
         return api_client.get(
-            "/api/status/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_address
+            "/api/troop-counts/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_address
         ).status_code
 
     assert [through_proxy("203.0.113.7") for _ in range(4)] == [200] * 3 + [429]
@@ -99,7 +105,7 @@ def test_forwarded_for_is_ignored_unless_a_proxy_is_configured(
 ) -> None:
     statuses = [
         api_client.get(
-            "/api/status/", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}"
+            "/api/troop-counts/", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}"
         ).status_code
         for number in range(4)
     ]
@@ -119,7 +125,7 @@ def test_api_answers_and_still_limits_while_the_cache_is_down(
     api_client: APIClient, low_limits: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(SimpleRateThrottle, "cache", UnreachableCache())
-    statuses = [api_client.get("/api/status/").status_code for _ in range(4)]
+    statuses = [api_client.get("/api/troop-counts/").status_code for _ in range(4)]
     # Counted in this worker's memory instead: no 500, and the limit holds.
     assert statuses == [200, 200, 200, 429]
 
@@ -130,7 +136,7 @@ def test_shared_counting_resumes_when_the_cache_is_back(
     monkeypatch.setattr("tracker.throttling.RETRY_SHARED_CACHE_SECONDS", 0)
     with monkeypatch.context() as outage:
         outage.setattr(SimpleRateThrottle, "cache", UnreachableCache())
-        assert api_client.get("/api/status/").status_code == 200
+        assert api_client.get("/api/troop-counts/").status_code == 200
     assert cache.get("throttle_anon_127.0.0.1") is None  # not counted there
-    assert api_client.get("/api/status/").status_code == 200
+    assert api_client.get("/api/troop-counts/").status_code == 200
     assert len(cache.get("throttle_anon_127.0.0.1")) == 1
