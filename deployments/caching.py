@@ -71,7 +71,8 @@ logger = logging.getLogger(__name__)
 Value = TypeVar("Value")
 
 CACHE_ALIAS = "default"
-_MISSING = object()
+# What recall() answers for a value never filed (None may be a value).
+MISSING = object()
 _cache_down_until = 0.0
 _lock = threading.Lock()
 # (database alias, revision) read at the start of this request, if any.
@@ -93,7 +94,8 @@ def revision_already_read(
         _revision_read.reset(token)
 
 
-def _current_revision(using: str) -> int | None:
+def current_revision(using: str) -> int | None:
+    """``using``'s revision: the one this request already read, if any."""
     already = _revision_read.get()
     if already is not None and already[0] == using:
         return already[1]
@@ -113,30 +115,62 @@ def remember(
     primary = primary_of(using)
     if not _cache_in_use(using):
         return compute()
-    revision = _current_revision(using)
+    revision = current_revision(using)
     if revision is None:  # unknown until the next change puts the row back
         return compute()
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"derived:{name}:{primary}:{revision}:{digest}"
-    value = _recent.get(key)
-    if value is not _MISSING:
-        return value  # type: ignore[no-any-return]
-    value = _cache_call(lambda cache: cache.get(key, _MISSING), _MISSING)
-    if value is not _MISSING:
-        _recent.put(key, value)
+    key = _key(name, parts, primary, revision)
+    value = _lookup(key)
+    if value is not MISSING:
         return value  # type: ignore[no-any-return]
     alias = _alias_at(revision, primary) if using == primary else using
     with reads_from(alias):
         value = compute()
-    # compute() ran as statements of their own: a change committed (or, on a
-    # replica, applied) in between would otherwise be filed under the
+    _file_if_current(key, value, revision, alias)
+    return value
+
+
+def recall(name: str, parts: object, revision: int, using: str = "default") -> Any:
+    """What ``keep`` filed under ``name`` and ``parts`` at ``revision`` (read
+    by the caller on ``using``), or ``MISSING``; no query."""
+    if not _cache_in_use(using):
+        return MISSING
+    return _lookup(_key(name, parts, primary_of(using), revision))
+
+
+def keep(
+    name: str, parts: object, value: object, revision: int, using: str = "default"
+) -> None:
+    """File ``value``, made from ``using`` at ``revision``, for ``recall``;
+    only if ``using`` is still at that revision (one query)."""
+    if _cache_in_use(using):
+        key = _key(name, parts, primary_of(using), revision)
+        _file_if_current(key, value, revision, using)
+
+
+def _key(name: str, parts: object, primary: str, revision: int) -> str:
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"derived:{name}:{primary}:{revision}:{digest}"
+
+
+def _lookup(key: str) -> Any:
+    """This worker's copy, else the shared cache's (then kept here too)."""
+    value = _recent.get(key)
+    if value is MISSING:
+        value = _cache_call(lambda cache: cache.get(key, MISSING), MISSING)
+        if value is not MISSING:
+            _recent.put(key, value)
+    return value
+
+
+def _file_if_current(key: str, value: object, revision: int, alias: str) -> None:
+    # The value was made by statements of their own: a change committed (or,
+    # on a replica, applied) in between would otherwise be filed under the
     # revision before it.
     if DataRevision.current(alias) == revision:
         _cache_call(
             lambda cache: cache.set(key, value, settings.DERIVED_CACHE_SECONDS), None
         )
         _recent.put(key, value)
-    return value
 
 
 def _alias_at(revision: int, primary: str) -> str:
@@ -165,8 +199,8 @@ class RecentEntries:
 
     def get(self, key: str) -> Any:
         with self._lock:
-            value = self._entries.get(key, _MISSING)
-            if value is not _MISSING:
+            value = self._entries.get(key, MISSING)
+            if value is not MISSING:
                 self._entries.move_to_end(key)
             return value
 

@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import connections
 from django.db.models.expressions import RawSQL
@@ -46,7 +46,7 @@ from django.http import HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from deployments.caching import remember, revision_already_read
+from deployments.caching import current_revision, revision_already_read
 from deployments.models.changes import FEED_HORIZON_SQL
 from deployments.models.revision import SINGLETON_ID, DataRevision
 from tracker.db_routers import read_alias
@@ -93,7 +93,7 @@ def read_data_state(
             .first()
         )
         return (alias, *row) if row is not None else (alias, None, None)
-    return alias, DataRevision.current(alias), None
+    return alias, current_revision(alias), None
 
 
 def validators_for(
@@ -139,56 +139,6 @@ def patch_validators(
     patch_read_cache_control(response, request)
 
 
-# Headers a kept body is answered with again: the view's own, not the
-# validators and cache headers, which are set afresh for each reader.
-_NOT_KEPT_HEADERS = {"etag", "last-modified", "cache-control", "expires"}
-
-
-class KeptBody(NamedTuple):
-    """A rendered 200 answer, kept under its ETag: the bytes and the view's
-    headers, cheap to pickle and to answer again."""
-
-    content: bytes
-    headers: tuple[tuple[str, str], ...]
-
-    @classmethod
-    def of(cls, response: HttpResponse) -> KeptBody:
-        return cls(
-            response.content,
-            tuple(
-                (name, value)
-                for name, value in response.headers.items()
-                if name.lower() not in _NOT_KEPT_HEADERS
-            ),
-        )
-
-    def response(self) -> HttpResponse:
-        answer = HttpResponse(self.content)
-        for name, value in self.headers:
-            answer[name] = value
-        return answer
-
-
-class _NotKept(Exception):
-    """An answer that is not kept (not a 200): handed back as it is."""
-
-    def __init__(self, response: HttpResponseBase) -> None:
-        self.response = response
-
-
-def _rendered(
-    request: Any, response: HttpResponseBase, *args: Any, **kwargs: Any
-) -> Any:
-    """``response`` with its body: a DRF handler's answer is finalized and
-    rendered here, as its view's dispatch would do next (doing it again there
-    changes nothing)."""
-    if getattr(response, "is_rendered", True):
-        return response
-    view = request.parser_context["view"]
-    response = view.finalize_response(request, response, *args, **kwargs)
-    return response.render()
-
-
 def revalidated(
     view: View | None = None,
     *,
@@ -201,11 +151,11 @@ def revalidated(
     If-Modified-Since still holds is answered 304 before the view runs.
     Other methods pass through untouched.
 
-    ``keep_body``, for the hot reads: anonymous 200 answers are kept,
-    rendered, under their ETag (``caching.remember``, so in this worker's
-    memory and the shared cache), and the next anonymous reader of the same
-    ETag gets the bytes without the view running: one query (the revision)
-    and a lookup. The ETag names everything the body depends on."""
+    ``keep_body``, for the hot reads: anonymous 200 answers are marked with
+    the database and revision they were made at, for
+    ``deployments.kept_answers.KeptAnswersMiddleware`` to keep them and
+    answer the next anonymous reader of the same without running the view
+    (or anything else after it)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -227,38 +177,14 @@ def revalidated(
             if answer is not headers:  # 304, or 412 for a failed If-Match
                 return answer
             with revision_already_read(revision, using=alias):
-                if keep_body and validators.etag and viewer(request) == ANONYMOUS:
-                    response = _kept_answer(
-                        request, view, alias, validators.etag, args, kwargs
-                    )
-                else:
-                    response = view(request, *args, **kwargs)
+                response = view(request, *args, **kwargs)
             if response.status_code == 200:
                 patch_validators(response, request, validators)
+                if keep_body and validators.etag and viewer(request) == ANONYMOUS:
+                    response.kept_at = (alias, revision)  # type: ignore[union-attr]
             return response
 
+        read.keeps_answers = keep_body  # type: ignore[attr-defined]
         return read
 
     return decorate(view) if view is not None else decorate
-
-
-def _kept_answer(
-    request: Any,
-    view: View,
-    alias: str,
-    etag: str,
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-) -> HttpResponseBase:
-    """The answer kept under ``etag``, or the view's, kept when a 200."""
-
-    def answer() -> KeptBody:
-        response = _rendered(request, view(request, *args, **kwargs), *args, **kwargs)
-        if response.status_code != 200 or response.streaming:
-            raise _NotKept(response)
-        return KeptBody.of(response)
-
-    try:
-        return remember("response", etag, answer, using=alias).response()
-    except _NotKept as refused:
-        return refused.response

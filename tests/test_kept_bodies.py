@@ -1,6 +1,7 @@
-"""The hot reads keep their rendered answers under their ETag
-(``revalidated(keep_body=True)``): the next anonymous reader gets the same
-bytes without the view running, and a change makes them unreachable."""
+"""The hot reads keep their rendered answers (``revalidated(keep_body=True)``,
+``deployments/kept_answers.py``): the next anonymous reader gets the same
+bytes, or a 304, without the view or the rest of the stack running, and a
+change makes them unreachable."""
 
 from __future__ import annotations
 
@@ -9,13 +10,21 @@ from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.test import Client
+from django.utils.http import http_date
 from pytest_django import DjangoAssertNumQueries
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from deployments import views
 from deployments.api.views import StatusView
+from deployments.models.revision import DataRevision
 from tests.factories import IntentionFactory, TroopCountFactory
 
 # Values are only kept in autocommit, as production runs.
@@ -103,3 +112,115 @@ def test_each_representation_is_kept_apart(client: Client, world: None) -> None:
     assert as_csv["Content-Type"].startswith("text/csv")
     assert client.get("/api/status/").content == as_json.content
     assert client.get("/api/status/", HTTP_ACCEPT="text/csv").content == as_csv.content
+
+
+@contextmanager
+def nothing_after_kept_answers_runs() -> Iterator[None]:
+    """The session middleware, the first after KeptAnswersMiddleware, fails
+    if a request reaches it."""
+    refuse = mock.Mock(side_effect=AssertionError("the stack ran"))
+    with mock.patch.object(SessionMiddleware, "process_request", refuse):
+        yield
+
+
+@pytest.mark.parametrize("url", KEPT_READS)
+def test_a_repeated_anonymous_read_stops_before_the_session_and_dispatch(
+    client: Client, world: None, url: str
+) -> None:
+    first = client.get(url)
+    with nothing_after_kept_answers_runs():
+        again = client.get(url)
+        revalidated = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.content == first.content
+    assert revalidated.status_code == 304
+    assert revalidated.content == b""
+    for header in ("ETag", "Cache-Control", "Vary"):
+        assert revalidated.get(header) == first.get(header), header
+
+
+def test_a_stale_revalidation_gets_the_new_answer(client: Client, world: None) -> None:
+    first = client.get("/api/status/")
+    TroopCountFactory(nation__code="ITA", host__code="KWT", troops=1000)
+    client.get("/api/status/")  # kept at the new revision
+    with nothing_after_kept_answers_runs():
+        fresh = client.get("/api/status/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert fresh.status_code == 200
+    assert fresh["ETag"] != first["ETag"]
+    assert b"ITA" in fresh.content
+
+
+def test_last_modified_is_the_revisions_once_its_second_is_past(
+    client: Client, world: None
+) -> None:
+    just_made = client.get("/api/status/")
+    assert not just_made.has_header("Last-Modified")  # its second is not past
+    revision = DataRevision.current()
+    assert revision is not None
+    later = revision / 1_000_000 + 5
+    with (
+        nothing_after_kept_answers_runs(),
+        mock.patch("deployments.kept_answers.time.time", return_value=later),
+    ):
+        kept = client.get("/api/status/")
+    assert kept["Last-Modified"] == http_date(revision // 1_000_000)
+    assert kept["ETag"] == just_made["ETag"]
+
+
+def test_a_reader_with_a_session_cookie_goes_the_whole_way(
+    client: Client, world: None
+) -> None:
+    client.get("/api/status/")
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
+    with mock.patch.object(
+        StatusView, "list", autospec=True, side_effect=StatusView.list
+    ) as listed:
+        assert client.get("/api/status/").status_code == 200
+    assert listed.call_count == 1
+
+
+def test_a_reader_with_a_token_goes_the_whole_way(client: Client, world: None) -> None:
+    client.get("/api/status/")
+    # Refused by DRF, as it would be without kept answers, not served them.
+    answer = client.get("/api/status/", HTTP_AUTHORIZATION="Token not-a-token")
+    assert answer.status_code == 401
+
+
+def test_kept_answers_are_not_counted_against_the_rate_limit(
+    client: Client, world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/minute", "user": "5/minute"}
+    )
+    statuses = [client.get("/api/status/").status_code for _ in range(5)]
+    assert statuses == [200] * 5
+    # The derived answer was counted; work that derives is still limited.
+    lists = [client.get("/api/troop-counts/").status_code for _ in range(2)]
+    assert lists == [200, 429]
+
+
+def test_a_database_outage_is_answered_as_without_kept_answers(
+    client: Client, world: None
+) -> None:
+    client.get("/api/status/")
+    with mock.patch(
+        "deployments.models.revision.DataRevision.current",
+        side_effect=OperationalError("connection refused"),
+    ):
+        answer = client.get("/api/status/")
+    assert answer.status_code == 503
+    assert answer.json()["code"] == "database_unavailable"
+
+
+def test_an_answer_that_sets_a_cookie_is_not_kept(client: Client, world: None) -> None:
+    def with_a_cookie(response: HttpResponse) -> HttpResponse:
+        response.set_cookie("seen", "yes")
+        return response
+
+    with mock.patch.object(
+        views, "render", side_effect=lambda *a, **k: with_a_cookie(render(*a, **k))
+    ):
+        first = client.get("/")
+    assert first.cookies["seen"].value == "yes"
+    with mock.patch.object(views, "filtered_rows", wraps=views.filtered_rows) as rows:
+        client.get("/")
+    assert rows.call_count == 1

@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "tracker.http_caching.PrivateWhenSettingCookiesMiddleware",
     # Before anything reads the database: picks the replica or the primary.
     "tracker.replica_reads.ReplicaReadsMiddleware",
+    # Repeated anonymous hot reads end here, answered from kept bytes: what
+    # follows does nothing for them (deployments/kept_answers.py).
+    "deployments.kept_answers.KeptAnswersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

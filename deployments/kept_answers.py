@@ -1,0 +1,150 @@
+"""The hot reads (the status API in JSON and CSV, the status page, its CSV)
+answered from kept bytes, ahead of the rest of the stack.
+
+Most of their readers are anonymous and most of their requests repeat one
+another until the data changes. The first anonymous answer at a revision
+goes through every middleware and the view (``revalidated(keep_body=True)``
+marks it keepable) and is kept, headers and all, under the revision, the
+absolute URL and the request's ``Accept`` (what such an answer can depend
+on besides the data: the view names it in its ETag, and says ``Vary:
+Accept``). The next anonymous request for the same is answered here, by
+``KeptAnswersMiddleware``, for one query (the revision) and a lookup: a 304
+when its ``If-None-Match`` or ``If-Modified-Since`` still holds, else the
+same bytes. Nothing after this middleware runs for it, neither the session,
+CSRF and authentication middleware (an anonymous reader has nothing for
+them) nor DRF's dispatch.
+
+So kept answers are not counted against the API's anonymous rate limit:
+answering one costs less than counting it would (two cache round trips),
+and the limit is there to protect the work of deriving. Flooding is the
+reverse proxy's to stop (``limit_req`` in deploy/nginx.conf's recipe).
+
+Anything unusual goes the whole way instead, where it is answered as
+before: a reader with a session cookie or an Authorization header, a
+method other than GET and HEAD, a database or cache that cannot be reached,
+an answer that is not a plain 200 or sets a cookie.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import lru_cache
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from deployments.caching import MISSING, keep, recall, revision_already_read
+from deployments.validators import SAFE_METHODS, last_modified_of, read_data_state
+
+# What an answer is kept as in the cache (``caching.recall``'s name).
+CACHE_NAME = "answer"
+# Set afresh for each reader from the revision and the clock.
+_NOT_KEPT_HEADERS = {"last-modified"}
+
+
+class KeptAnswer(NamedTuple):
+    """A rendered 200 answer, as it left the stack: the bytes and every
+    header, cheap to pickle and to answer again."""
+
+    content: bytes
+    headers: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, response: HttpResponse) -> KeptAnswer:
+        return cls(
+            response.content,
+            tuple(
+                (name, value)
+                for name, value in response.headers.items()
+                if name.lower() not in _NOT_KEPT_HEADERS
+            ),
+        )
+
+    def answer(self, request: HttpRequest, revision: int) -> HttpResponseBase:
+        """The kept answer for ``request``, or 304 if its copy still holds."""
+        response = HttpResponse(self.content)
+        for name, value in self.headers:
+            response[name] = value
+        last_modified = last_modified_of(revision, time.time())
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified)
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=last_modified,
+            response=response,
+        )
+
+
+def may_be_kept(request: HttpRequest) -> bool:
+    """An anonymous GET or HEAD of a read that keeps its answers."""
+    return (
+        request.method in SAFE_METHODS
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and keeps_answers(request.path_info)
+    )
+
+
+@lru_cache(maxsize=1024)
+def keeps_answers(path: str) -> bool:
+    """Whether the view at ``path`` is marked ``revalidated(keep_body=True)``
+    (a function view, or a class view's ``get``)."""
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return False
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        view = getattr(view_class, "get", None)
+    return bool(getattr(view, "keeps_answers", False))
+
+
+def _parts(request: HttpRequest) -> tuple[str, str | None]:
+    return request.build_absolute_uri(), request.META.get("HTTP_ACCEPT")
+
+
+class KeptAnswersMiddleware:
+    """Answer repeated anonymous hot reads from their kept answers. After
+    ``ReplicaReadsMiddleware`` (the revision is the database's the request
+    reads) and above everything that an anonymous read does not need."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not may_be_kept(request):
+            return self.get_response(request)
+        try:
+            alias, revision, _ = read_data_state()
+        except DatabaseError:
+            return self.get_response(request)  # answered there: 503
+        if revision is None:
+            return self.get_response(request)
+        kept = recall(CACHE_NAME, _parts(request), revision, using=alias)
+        if kept is not MISSING:
+            return kept.answer(request, revision)
+        with revision_already_read(revision, using=alias):
+            response = self.get_response(request)
+        kept_at = getattr(response, "kept_at", None)
+        if (
+            kept_at is not None
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
+            made_on, made_at = kept_at
+            keep(
+                CACHE_NAME,
+                _parts(request),
+                KeptAnswer.of(response),
+                made_at,
+                using=made_on,
+            )
+        return response
