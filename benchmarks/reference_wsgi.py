@@ -1,67 +1,38 @@
-"""The yardstick for /api/status/ throughput: the same status, computed by the
-same PostgreSQL queries, served by a bare WSGI function over psycopg, with no
-Django, no ORM and no REST framework. Run it under the same gunicorn settings:
+"""The yardstick for uncached /api/status/ throughput: the very SQL the
+tracker sends for one uncached read of it, sent again by a bare WSGI
+function over psycopg, every row fetched, and the tracker's own answer
+written back; no Django, no ORM, no REST framework, none of the work
+between the queries. Run it under the same gunicorn settings:
 
-    DATABASE_URL=postgres://... gunicorn -c gunicorn.conf.py \
+    python -m benchmarks.reference_wsgi capture queries.json status.json
+    DATABASE_URL=postgres://... REFERENCE_QUERIES_FILE=queries.json \\
+        REFERENCE_BODY_FILE=status.json gunicorn -c gunicorn.conf.py \\
         benchmarks.reference_wsgi:application
 
-It answers every path with the first page (50 rows) of the status, as JSON.
+``capture`` (with the tracker's settings in the environment, the derived
+cache off) reads /api/status/ once in-process and writes down each
+statement as PostgreSQL received it, parameters in place, and the answer's
+bytes. The reference thus costs what the database and the driver cost for
+that read: the tracker's uncached rate divided by it is the share of an
+uncached read that the rest of the stack leaves to the queries.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import psycopg
 
-# The id of the latest row of each deployment, as the app chooses it
-# (Deployment.objects.with_status): one correlated subquery per deployment
-# that reads the first entry of the deployment's "latest first" index. The
-# app builds its SQL with the ORM; this copy is the reference's, and
-# tests/test_reference_wsgi.py checks that it still picks the rows the app
-# serves.
-_LATEST_PER_DEPLOYMENT = """
-SELECT (
-    SELECT id FROM {table} r
-    WHERE r.deployment_id = d.id {condition}
-    ORDER BY {latest_first} LIMIT 1
-) FROM deployments_deployment d
-"""
-LATEST_COUNTS = _LATEST_PER_DEPLOYMENT.format(
-    table="deployments_troopcount",
-    condition="",
-    latest_first="counted_on DESC, id DESC",
-)
-# Newest by the date said, else the date reported; retracted ones never count.
-LATEST_STATEMENTS = _LATEST_PER_DEPLOYMENT.format(
-    table="deployments_intention",
-    condition="AND standing <> 'retracted'",
-    latest_first="COALESCE(stated_on, reported_on) DESC, reported_on DESC, id DESC",
-)
-COUNTS = (
-    "SELECT c.deployment_id, n.code, n.name, h.code, h.name, c.troops, "
-    "c.precision, c.counted_on, s.id, s.title "
-    "FROM deployments_troopcount c "
-    "JOIN deployments_nation n ON n.id = c.nation_id "
-    "JOIN deployments_nation h ON h.id = c.host_id "
-    "JOIN deployments_source s ON s.id = c.source_id "
-    f"WHERE c.id IN ({LATEST_COUNTS})"
-)
-STATEMENTS = (
-    "SELECT i.deployment_id, n.code, n.name, h.code, h.name, i.stance, "
-    "i.temporary, d.code, i.speaker, i.stated_on, i.reported_on, i.quote, s.id "
-    "FROM deployments_intention i "
-    "JOIN deployments_nation n ON n.id = i.nation_id "
-    "JOIN deployments_nation h ON h.id = i.host_id "
-    "LEFT JOIN deployments_nation d ON d.id = i.destination_id "
-    "JOIN deployments_source s ON s.id = i.source_id "
-    f"WHERE i.id IN ({LATEST_STATEMENTS})"
-)
+STATUS_URL = "/api/status/"
 
 _connection: psycopg.Connection | None = None
+_statements: list[str] | None = None
+_body: bytes | None = None
 
 
 def connection() -> psycopg.Connection:
@@ -74,53 +45,67 @@ def connection() -> psycopg.Connection:
     return _connection
 
 
-def status_rows() -> list[dict[str, Any]]:
-    rows: dict[int, dict[str, Any]] = {}
+def statements() -> list[str]:
+    global _statements
+    if _statements is None:
+        _statements = json.loads(Path(os.environ["REFERENCE_QUERIES_FILE"]).read_text())
+    return _statements
+
+
+def body() -> bytes:
+    global _body
+    if _body is None:
+        _body = Path(os.environ["REFERENCE_BODY_FILE"]).read_bytes()
+    return _body
+
+
+def run_statements() -> int:
+    """Send every statement and fetch all its rows; how many rows came."""
+    rows = 0
     with connection().cursor() as cursor:
-        for record in cursor.execute(COUNTS):
-            rows[record[0]] = {
-                "deployment": record[0],
-                "nation": record[1],
-                "nation_name": record[2],
-                "host": record[3],
-                "host_name": record[4],
-                "troops": record[5],
-                "troops_precision": record[6],
-                "troops_as_of": record[7].isoformat(),
-                "troops_source": record[8],
-                "troops_source_title": record[9],
-            }
-        for record in cursor.execute(STATEMENTS):
-            row = rows.setdefault(
-                record[0],
-                {
-                    "deployment": record[0],
-                    "nation": record[1],
-                    "nation_name": record[2],
-                    "host": record[3],
-                    "host_name": record[4],
-                },
-            )
-            row |= {
-                "stance": record[5],
-                "temporary": record[6],
-                "destination": record[7],
-                "stated_by": record[8],
-                "stated_on": record[9].isoformat() if record[9] else None,
-                "reported_on": record[10].isoformat(),
-                "quote": record[11],
-                "intention_source": record[12],
-            }
-    return sorted(rows.values(), key=lambda row: (row["nation_name"], row["host_name"]))
+        for statement in statements():
+            cursor.execute(statement.encode())
+            rows += len(cursor.fetchall())
+    return rows
 
 
 def application(
     environ: dict[str, Any], start_response: Callable[..., Any]
 ) -> Iterable[bytes]:
-    rows = status_rows()
-    body = json.dumps({"count": len(rows), "results": rows[:50]}).encode()
+    run_statements()
+    answer = body()
     start_response(
         "200 OK",
-        [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+        [("Content-Type", "application/json"), ("Content-Length", str(len(answer)))],
     )
-    return [body]
+    return [answer]
+
+
+def capture(url: str = STATUS_URL) -> tuple[list[str], bytes]:
+    """The statements the tracker sends for one read of ``url``, as the
+    database received them, and the answer; in a configured Django process."""
+    from django.db import connection as django_connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(django_connection) as queries:
+        answer = Client().get(url)
+    if answer.status_code != 200:
+        raise RuntimeError(f"{url} answered {answer.status_code}")
+    return [query["sql"] for query in queries.captured_queries], answer.content
+
+
+def main(arguments: list[str]) -> None:
+    if len(arguments) != 3 or arguments[0] != "capture":
+        sys.exit(__doc__)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    import django
+
+    django.setup()
+    captured, answer = capture()
+    Path(arguments[1]).write_text(json.dumps(captured, indent=1) + "\n")
+    Path(arguments[2]).write_bytes(answer)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

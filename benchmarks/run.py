@@ -180,7 +180,7 @@ def wrk(
 def throughput(size: str, seconds: int, connections: int) -> dict[str, object]:
     """Requests per second of /api/status/ under gunicorn, cached, revalidated
     (304) and uncached, beside the two yardsticks under the same settings:
-    the bare psycopg reference (the same queries, no Django) and the
+    the bare psycopg reference (the very same statements, no Django) and the
     constant-body function (the same bytes, no work): the limit."""
     env = environment(database_url("postgres", size))
     with gunicorn(env) as base:
@@ -197,9 +197,26 @@ def throughput(size: str, seconds: int, connections: int) -> dict[str, object]:
     with gunicorn({**env, "DERIVED_CACHE_SECONDS": "0"}) as base:
         wrk(f"{base}/api/status/", 2, connections)
         uncached = wrk(f"{base}/api/status/", seconds, connections)
-    with gunicorn(env, app="benchmarks.reference_wsgi:application") as base:
-        wrk(f"{base}/", 2, connections)
-        reference = wrk(f"{base}/", seconds, connections)
+    with tempfile.TemporaryDirectory() as folder:
+        queries, answer = Path(folder, "queries.json"), Path(folder, "status.json")
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.reference_wsgi", "capture"]
+            + [str(queries), str(answer)],
+            cwd=PROJECT,
+            env={**env, "DERIVED_CACHE_SECONDS": "0"},
+            check=True,
+        )
+        statements = len(json.loads(queries.read_text()))
+        with gunicorn(
+            {
+                **env,
+                "REFERENCE_QUERIES_FILE": str(queries),
+                "REFERENCE_BODY_FILE": str(answer),
+            },
+            app="benchmarks.reference_wsgi:application",
+        ) as base:
+            wrk(f"{base}/", 2, connections)
+            reference = wrk(f"{base}/", seconds, connections)
     with tempfile.NamedTemporaryFile(suffix=".json") as kept:
         kept.write(body)
         kept.flush()
@@ -223,6 +240,7 @@ def throughput(size: str, seconds: int, connections: int) -> dict[str, object]:
         "tracker_304": revalidated,
         "tracker_uncached": uncached,
         "reference": reference,
+        "reference_statements": statements,
         "constant": constant,
         "ratio": round(tracker["requests_per_second"] / per_second, 2),
         "ratio_uncached": round(uncached["requests_per_second"] / per_second, 2),

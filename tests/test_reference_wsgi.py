@@ -1,25 +1,25 @@
-"""The bare WSGI reference of the throughput benchmark picks the rows the app
-serves.
-
-The reference carries its own copy of the latest-per-deployment SQL, so that it
-imports nothing private from the app; this holds the copy to the app's
-choice whenever either changes.
-"""
+"""The bare WSGI reference of the throughput benchmark sends the very
+statements the tracker sends for an uncached /api/status/, and answers the
+tracker's bytes."""
 
 from __future__ import annotations
 
-import datetime
+import io
+import json
+from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from pytest_django.fixtures import Settings
 
-from benchmarks.reference_wsgi import LATEST_COUNTS, LATEST_STATEMENTS
-from deployments.models import Deployment, Standing
+from benchmarks import reference_wsgi
 from deployments.synthetic import Plan, generate
-from tests.factories import IntentionFactory, NationFactory, TroopCountFactory
 
 pytestmark = [
-    pytest.mark.django_db,
+    # The reference reads on a connection of its own: the data is committed.
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="the reference serves PostgreSQL only (psycopg)",
@@ -27,32 +27,52 @@ pytestmark = [
 ]
 
 
-def chosen_ids(sql: str) -> set[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return {row_id for (row_id,) in cursor.fetchall() if row_id is not None}
-
-
-def test_the_reference_sql_picks_the_latest_rows_the_app_picks() -> None:
-    # Several hosts per nation, several records per pair, some retracted.
+@pytest.fixture
+def reference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> tuple[list[str], bytes]:
+    """The statements and answer of one uncached read, captured, and the
+    reference pointed at them and at the test database."""
+    settings.DERIVED_CACHE_SECONDS = 0
     generate(Plan(nations=4, hosts=3, records_per_nation=40, seed=3))
-    # And the cases a wrong ordering would get wrong: the newest statement
-    # retracted; one said earlier but reported later than the other; two
-    # counts on one day.
-    day = datetime.date(2020, 1, 8)
-    canada, italy = NationFactory(code="CAN"), NationFactory(code="ITA")
-    IntentionFactory(nation=canada, reported_on=day - datetime.timedelta(days=9))
-    IntentionFactory(nation=canada, reported_on=day, standing=Standing.RETRACTED)
-    IntentionFactory(nation=italy, reported_on=day - datetime.timedelta(days=3))
-    IntentionFactory(
-        nation=italy, reported_on=day, stated_on=day - datetime.timedelta(days=6)
+    statements, answer = reference_wsgi.capture()
+    queries, body = tmp_path / "queries.json", tmp_path / "status.json"
+    queries.write_text(json.dumps(statements))
+    body.write_bytes(answer)
+    database = connection.settings_dict
+    monkeypatch.setenv(
+        "DATABASE_URL",
+        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+        f"/{database['NAME']}",
     )
-    TroopCountFactory(nation=italy, troops=900, counted_on=day)
-    TroopCountFactory(nation=italy, troops=1000, counted_on=day)
-    latest = Deployment.objects.with_status()
-    counts = set(latest.values_list("latest_count_id", flat=True)) - {None}
-    statements = set(latest.values_list("latest_intention_id", flat=True)) - {None}
-    assert len(counts) > 4 and len(statements) > 4
+    monkeypatch.setenv("REFERENCE_QUERIES_FILE", str(queries))
+    monkeypatch.setenv("REFERENCE_BODY_FILE", str(body))
+    for cached in ("_connection", "_statements", "_body"):
+        monkeypatch.setattr(reference_wsgi, cached, None)
+    return statements, answer
 
-    assert chosen_ids(LATEST_COUNTS) == counts
-    assert chosen_ids(LATEST_STATEMENTS) == statements
+
+def test_the_capture_is_every_statement_of_the_read(
+    reference: tuple[list[str], bytes], client: Client
+) -> None:
+    statements, answer = reference
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/api/status/").content == answer
+    assert statements == [query["sql"] for query in again.captured_queries]
+    assert any("deployments_troopcount" in statement for statement in statements)
+
+
+def test_the_reference_sends_them_all_and_answers_the_trackers_bytes(
+    reference: tuple[list[str], bytes],
+) -> None:
+    _, answer = reference
+    # Every statement runs as sent (one that did not would raise) and the
+    # status' records come back.
+    assert reference_wsgi.run_statements() > 40
+
+    started: list[str] = []
+    written = reference_wsgi.application(
+        {"wsgi.input": io.BytesIO()}, lambda status, headers: started.append(status)
+    )
+    assert started == ["200 OK"]
+    assert b"".join(written) == answer
