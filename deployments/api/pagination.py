@@ -128,28 +128,22 @@ class TrackerPagination(PageNumberPagination):
         return super().get_previous_link()
 
     def get_paginated_response(self, data: Any) -> Response:
-        # The CSV body has no room for the page links and the count, so they
-        # are headers on every list response, JSON and CSV alike (RFC 8288).
+        next_link, previous_link = self.get_next_link(), self.get_previous_link()
         if self.cursor is not None:
-            response = Response(
-                {
-                    "next": self.get_next_link(),
-                    "previous": self.get_previous_link(),
-                    "next_cursor": self.get_next_link(),
-                    "results": data,
-                }
-            )
+            response = Response({"next": next_link, "previous": previous_link})
         else:
             response = super().get_paginated_response(data)
-            results = response.data.pop("results")
-            response.data["next_cursor"] = self.next_cursor_link()
-            response.data["results"] = results
+            del response.data["results"]  # put back last, after the links
+        if self.offers_cursors:
+            response.data["next_cursor"] = (
+                next_link if self.cursor is not None else self.next_cursor_link()
+            )
+        response.data["results"] = data
+        # The CSV body has no room for the page links and the count, so they
+        # are headers on every list response, JSON and CSV alike (RFC 8288).
         links = [
             f'<{url}>; rel="{rel}"'
-            for rel, url in (
-                ("next", self.get_next_link()),
-                ("prev", self.get_previous_link()),
-            )
+            for rel, url in (("next", next_link), ("prev", previous_link))
             if url
         ]
         if links:
@@ -196,11 +190,3 @@ class NumberedPagination(TrackerPagination):
     index to walk; ``cursor`` there is a 400."""
 
     offers_cursors = False
-
-    def next_cursor_link(self) -> str | None:
-        return None
-
-    def get_paginated_response(self, data: Any) -> Response:
-        response = super().get_paginated_response(data)
-        response.data.pop("next_cursor", None)
-        return response
