@@ -19,8 +19,13 @@ from typing import NamedTuple
 from django.db.models import QuerySet
 
 from deployments.caching import remember
-from deployments.models import TroopCount, evidence_key, standing_on
-from deployments.status.evidence import Figure, conflict_groups
+from deployments.models import TroopCount
+from deployments.status.evidence import (
+    FIGURE_FIELDS,
+    Figure,
+    SourceKeys,
+    conflict_groups,
+)
 
 
 class ConflictState:
@@ -88,25 +93,17 @@ def current_conflicts(
     return list(remember("conflicts", scope, lambda: derive_conflicts(scope)))
 
 
+# The deployment's columns, the figure's, then its resolution's id.
 FIELDS = (
     "deployment_id",
     "nation__code",
     "nation__name",
     "host__code",
     "host__name",
-    "pk",
-    "counted_on",
-    "troops",
-    "troops_low",
-    "troops_high",
-    "precision",
-    "standing",
-    "standing_changed_on",
-    "source__agency",
-    "source__publisher",
+    *FIGURE_FIELDS,
     "resolution__pk",
-    "resolution__resolved_on",
 )
+_FIGURE_AT = slice(5, 5 + len(FIGURE_FIELDS))
 
 
 def derive_conflicts(scope: ConflictScope) -> tuple[Conflict, ...]:
@@ -132,36 +129,9 @@ def derive_conflicts(scope: ConflictScope) -> tuple[Conflict, ...]:
 
 def _conflicts_of(records: list[tuple], as_of: datetime.date | None) -> list[Conflict]:
     """One deployment's conflicts from its figures' rows, oldest first."""
-    by_id = {record[5]: record for record in records}
-    figures = [
-        Figure(
-            id=pk,
-            counted_on=counted_on,
-            troops=troops,
-            low=low,
-            high=high,
-            precision=precision,
-            standing=standing_on(standing, changed_on, as_of),
-            source_key=evidence_key(agency, publisher),
-            preferred=resolution is not None
-            and (as_of is None or resolved_on <= as_of),
-        )
-        for (
-            *_,
-            pk,
-            counted_on,
-            troops,
-            low,
-            high,
-            precision,
-            standing,
-            changed_on,
-            agency,
-            publisher,
-            resolution,
-            resolved_on,
-        ) in records
-    ]
+    keys = SourceKeys()
+    figures = [Figure.of(record[_FIGURE_AT], as_of, keys) for record in records]
+    resolution_of = {record[5]: record[-1] for record in records}
     deployment, nation, nation_name, host, host_name = records[0][:5]
     conflicts = []
     for group, still_open in conflict_groups(figures):
@@ -177,7 +147,7 @@ def _conflicts_of(records: list[tuple], as_of: datetime.date | None) -> list[Con
                 host_name=host_name,
                 counts=tuple(f.id for f in group),
                 state=ConflictState.OPEN if still_open else ConflictState.RESOLVED,
-                resolution=by_id[preferred.id][15] if preferred else None,
+                resolution=resolution_of[preferred.id] if preferred else None,
                 preferred=preferred.id if preferred else None,
                 first_counted_on=group[0].counted_on,
                 last_counted_on=group[-1].counted_on,

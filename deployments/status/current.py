@@ -23,14 +23,15 @@ from deployments.models import (
     Stance,
     Standing,
     TroopCount,
-    evidence_key,
     format_troops,
     standing_on,
 )
 from deployments.status.evidence import (
+    FIGURE_FIELDS,
     Figure,
     FigureJudgement,
     Said,
+    SourceKeys,
     StanceJudgement,
     judge_figures,
     judge_stances,
@@ -334,46 +335,12 @@ def _figures(ids: list[int], as_of: datetime.date | None) -> dict[int, Figure]:
     """The counts as the rules compare them, by id: only what they read."""
     if not ids:
         return {}
-    keys = _EvidenceKeys()
+    keys = SourceKeys()
     return {
-        pk: Figure(
-            pk,
-            counted_on,
-            troops,
-            low,
-            high,
-            precision,
-            standing_on(standing, changed_on, as_of),
-            keys(agency, publisher),
-            resolved_on is not None and (as_of is None or resolved_on <= as_of),
-        )
-        for (
-            pk,
-            counted_on,
-            troops,
-            low,
-            high,
-            precision,
-            standing,
-            changed_on,
-            agency,
-            publisher,
-            resolved_on,
-        ) in TroopCount.objects.filter(pk__in_ids=ids)
+        values[0]: Figure.of(values, as_of, keys)
+        for values in TroopCount.objects.filter(pk__in_ids=ids)
         .order_by()
-        .values_list(
-            "pk",
-            "counted_on",
-            "troops",
-            "troops_low",
-            "troops_high",
-            "precision",
-            "standing",
-            "standing_changed_on",
-            "source__agency",
-            "source__publisher",
-            "resolution__resolved_on",
-        )
+        .values_list(*FIGURE_FIELDS)
     }
 
 
@@ -381,7 +348,7 @@ def _said(ids: list[int], as_of: datetime.date | None) -> dict[int, Said]:
     """The statements as the rules compare them, by id."""
     if not ids:
         return {}
-    keys = _EvidenceKeys()
+    keys = SourceKeys()
     return {
         pk: Said(
             pk,
@@ -412,16 +379,6 @@ def _said(ids: list[int], as_of: datetime.date | None) -> dict[int, Said]:
             "source__publisher",
         )
     }
-
-
-class _EvidenceKeys(dict[tuple[str, str], str]):
-    """``evidence_key`` worked out once per source: many records share one."""
-
-    def __call__(self, agency: str, publisher: str) -> str:
-        key = self.get((agency, publisher))
-        if key is None:
-            key = self[agency, publisher] = evidence_key(agency, publisher)
-        return key
 
 
 def _columns(

@@ -30,11 +30,11 @@ from __future__ import annotations
 import bisect
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 
-from deployments.models import Precision, Standing
+from deployments.models import Precision, Standing, evidence_key, standing_on
 
 # The share of a figure an approximate or estimated one may be off by.
 TOLERANCE = {Precision.APPROXIMATE: 0.10, Precision.ESTIMATED: 0.20}
@@ -44,6 +44,32 @@ UNBOUNDED = float("inf")
 
 def window_days() -> datetime.timedelta:
     return datetime.timedelta(days=settings.CORROBORATION_WINDOW_DAYS)
+
+
+# A troop count's values that make its ``Figure`` (``Figure.of``), in order.
+FIGURE_FIELDS = (
+    "pk",
+    "counted_on",
+    "troops",
+    "troops_low",
+    "troops_high",
+    "precision",
+    "standing",
+    "standing_changed_on",
+    "source__agency",
+    "source__publisher",
+    "resolution__resolved_on",
+)
+
+
+class SourceKeys(dict[tuple[str, str], str]):
+    """``evidence_key`` worked out once per source: many records share one."""
+
+    def __call__(self, agency: str, publisher: str) -> str:
+        key = self.get((agency, publisher))
+        if key is None:
+            key = self[agency, publisher] = evidence_key(agency, publisher)
+        return key
 
 
 class Figure(NamedTuple):
@@ -58,6 +84,30 @@ class Figure(NamedTuple):
     standing: str  # as known on the date looked at
     source_key: str
     preferred: bool = False  # a resolution prefers it (as known then)
+
+    @classmethod
+    def of(
+        cls,
+        values: Sequence[Any],
+        as_of: datetime.date | None,
+        source_keys: SourceKeys,
+    ) -> Figure:
+        """The figure of a count's ``FIGURE_FIELDS`` values, as known on
+        ``as_of`` (today when None): a standing changed later, or a
+        resolution made later, was not known then."""
+        pk, counted_on, troops, low, high, precision, standing, changed_on = values[:8]
+        agency, publisher, resolved_on = values[8:11]
+        return cls(
+            pk,
+            counted_on,
+            troops,
+            low,
+            high,
+            precision,
+            standing_on(standing, changed_on, as_of),
+            source_keys(agency, publisher),
+            resolved_on is not None and (as_of is None or resolved_on <= as_of),
+        )
 
     @property
     def credible(self) -> bool:

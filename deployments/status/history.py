@@ -24,10 +24,9 @@ from deployments.models import (
     Stance,
     Standing,
     TroopCount,
-    evidence_key,
     format_troops,
 )
-from deployments.status.evidence import Figure
+from deployments.status.evidence import FIGURE_FIELDS, Figure, SourceKeys
 from deployments.status.outcomes import Outcome, outcomes_of
 
 
@@ -116,17 +115,8 @@ _COUNT_FIELDS = (
     "host__code",
     "host__name",
     "deployment__operation",
-    "pk",
-    "counted_on",
-    "troops",
-    "troops_low",
-    "troops_high",
-    "precision",
-    "standing",
-    "source__agency",
-    "source__publisher",
+    *FIGURE_FIELDS,
     "source__title",
-    "resolution__resolved_on",
 )
 _STATEMENT_FIELDS = (
     "deployment_id",
@@ -170,37 +160,22 @@ def nation_histories(nation: Nation) -> list[DeploymentHistory]:
         .order_by("counted_on", "id")
         .values_list(*_COUNT_FIELDS)
     )
-    keys: dict[tuple[str, str], str] = {}
+    keys = SourceKeys()
     for values in counts:
-        (pk, counted_on, troops, low, high, precision, standing) = values[4:11]
-        agency, publisher, title, resolved_on = values[11:]
         history = history_of(values)
-        if troops is None:
+        # As in the status: a resolution prefers a figure from its date on,
+        # and today is after every date.
+        figure = Figure.of(values[4:], None, keys)
+        if figure.troops is None:
             history.unknown_figures += 1
             continue
-        source = agency, publisher
-        if source not in keys:  # thousands of counts, a few sources
-            keys[source] = evidence_key(agency, publisher)
+        publisher, title = values[-3], values[-1]
         history.figures.append(
             ChartFigure(
-                # Positionally: id, counted_on, troops, low, high, precision,
-                # standing, source_key, preferred (as in the status: a
-                # resolution prefers it from its date on, and today is after
-                # every date).
-                Figure(
-                    pk,
-                    counted_on,
-                    troops,
-                    low,
-                    high,
-                    precision,
-                    standing,
-                    keys[source],
-                    resolved_on is not None,
-                ),
-                format_troops(troops, precision, low, high),
-                title,
-                publisher,
+                figure,
+                format_troops(figure.troops, figure.precision, figure.low, figure.high),
+                title,  # type: ignore[arg-type]
+                publisher,  # type: ignore[arg-type]
             )
         )
 
