@@ -10,6 +10,7 @@ from django.db import connections
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from benchmarks.servers import ThrowawayRedis
 from deployments import caching
 from tracker import replica_health
 from tracker.throttling import forget_outage
@@ -99,3 +100,14 @@ def editor_client(editor: User) -> APIClient:
     token = Token.objects.create(user=editor)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+@pytest.fixture
+def redis_server() -> Iterator[ThrowawayRedis]:
+    """A Redis server of the test's own: parallel runs never share keys."""
+    server = ThrowawayRedis()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()

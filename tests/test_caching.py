@@ -14,7 +14,7 @@ import io
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -377,16 +377,6 @@ def test_list_counts_are_reused_and_follow_changes(
 
 
 # Where it is kept.
-
-
-@pytest.fixture
-def redis_server() -> Iterator[ThrowawayRedis]:
-    server = ThrowawayRedis()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.kill()
 
 
 def redis_client(server: ThrowawayRedis) -> RedisCache:

@@ -10,9 +10,12 @@ pytest`` that CI runs includes them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from benchmarks.servers import ThrowawayPostgres
 
 HERE = Path(__file__).resolve().parent
 
@@ -22,3 +25,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(item.path).resolve().is_relative_to(HERE):
             item.add_marker(pytest.mark.system)
+
+
+@pytest.fixture
+def postgres() -> Iterator[ThrowawayPostgres]:
+    """A PostgreSQL cluster of the test's own, on a free port."""
+    cluster = ThrowawayPostgres()
+    cluster.create()
+    try:
+        yield cluster
+    finally:
+        cluster.destroy()

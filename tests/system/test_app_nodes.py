@@ -11,9 +11,6 @@ keys.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-
-import pytest
 
 from benchmarks.servers import (
     ThrowawayPostgres,
@@ -28,26 +25,6 @@ NATION = "XNA"
 # Reads of the status through the reading node before each write: enough
 # that every one of its workers has it cached.
 WARM_READS = 10
-
-
-@pytest.fixture
-def postgres() -> Iterator[ThrowawayPostgres]:
-    cluster = ThrowawayPostgres()
-    cluster.create()
-    try:
-        yield cluster
-    finally:
-        cluster.destroy()
-
-
-@pytest.fixture
-def redis_server() -> Iterator[ThrowawayRedis]:
-    server = ThrowawayRedis()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.kill()
 
 
 def post(base: str, path: str, token: str, body: dict[str, object]) -> dict:

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from benchmarks.servers import (
     SteadyClient,
@@ -25,16 +22,6 @@ from benchmarks.servers import (
 )
 
 ANSWERS_PER_PHASE = 20
-
-
-@pytest.fixture
-def redis_server() -> Iterator[ThrowawayRedis]:
-    server = ThrowawayRedis()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.kill()
 
 
 def health(base: str) -> dict[str, str]:

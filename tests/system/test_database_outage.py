@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-
-import pytest
 
 from benchmarks.servers import (
     SteadyClient,
@@ -23,16 +20,6 @@ from benchmarks.servers import (
 
 # Answers each client must have in each phase before the test moves on.
 ANSWERS_PER_PHASE = 5
-
-
-@pytest.fixture
-def postgres() -> Iterator[ThrowawayPostgres]:
-    cluster = ThrowawayPostgres()
-    cluster.create()
-    try:
-        yield cluster
-    finally:
-        cluster.destroy()
 
 
 def test_outage_answers_503_fast_and_recovers_without_restart(

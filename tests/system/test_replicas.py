@@ -28,13 +28,8 @@ PUBLISHER = "Replica Wire"
 
 
 @pytest.fixture
-def primary() -> Iterator[ThrowawayPostgres]:
-    cluster = ThrowawayPostgres()
-    cluster.create()
-    try:
-        yield cluster
-    finally:
-        cluster.destroy()
+def primary(postgres: ThrowawayPostgres) -> ThrowawayPostgres:
+    return postgres
 
 
 @pytest.fixture
