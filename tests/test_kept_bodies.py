@@ -224,3 +224,16 @@ def test_an_answer_that_sets_a_cookie_is_not_kept(client: Client, world: None) -
     with mock.patch.object(views, "filtered_rows", wraps=views.filtered_rows) as rows:
         client.get("/")
     assert rows.call_count == 1
+
+
+def test_the_browsable_api_which_hands_out_a_csrf_token_is_not_kept(
+    client: Client, world: None
+) -> None:
+    first = client.get("/api/status/", HTTP_ACCEPT="text/html")
+    assert first.cookies[settings.CSRF_COOKIE_NAME].value  # a token for this reader
+    with mock.patch.object(
+        StatusView, "list", autospec=True, side_effect=StatusView.list
+    ) as listed:
+        again = client.get("/api/status/", HTTP_ACCEPT="text/html")
+    assert listed.call_count == 1
+    assert "private" in again["Cache-Control"]
