@@ -17,7 +17,7 @@ them) nor DRF's dispatch.
 So kept answers are not counted against the API's anonymous rate limit:
 answering one costs less than counting it would (two cache round trips),
 and the limit is there to protect the work of deriving. Flooding is the
-reverse proxy's to stop (``limit_req`` in deploy/nginx.conf's recipe).
+reverse proxy's to stop (``limit_req`` in deploy/nginx/tracker.conf).
 
 Anything unusual goes the whole way instead, where it is answered as
 before: a reader with a session cookie or an Authorization header, a
