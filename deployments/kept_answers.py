@@ -27,20 +27,27 @@ an answer that is not a plain 200 or sets a cookie.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
+from enum import Enum
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from rest_framework.views import APIView
 
 from deployments.caching import MISSING, keep, recall, revision_already_read
 from deployments.validators import SAFE_METHODS, last_modified_of, read_data_state
+from tracker.middleware import DATABASE_UNAVAILABLE, database_unavailable
+
+logger = logging.getLogger(__name__)
 
 # What an answer is kept as in the cache (``caching.recall``'s name).
 CACHE_NAME = "answer"
@@ -82,32 +89,63 @@ class KeptAnswer(NamedTuple):
         )
 
 
-def may_be_kept(request: HttpRequest) -> bool:
-    """An anonymous GET or HEAD of a read that keeps its answers."""
-    return (
-        request.method in SAFE_METHODS
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
-        and keeps_answers(request.path_info)
-    )
+class Keeps(Enum):
+    """What a view's answers are kept by, besides the revision and the URL."""
+
+    NOTHING = "nothing"  # not a kept read
+    ONE_ANSWER = "one answer"  # a Django view: Accept changes nothing
+    ONE_PER_ACCEPT = "one per Accept"  # a DRF view, negotiating the format
+
+
+# The Accept headers a DRF view's answers are kept for: what programs and
+# spreadsheets send. Any other goes the whole way, unkept, so that varying
+# it cannot fill the cache with copies of one answer.
+KEPT_ACCEPTS = frozenset({"", "*/*", "application/json", "text/csv"})
+
+
+def kept_parts(request: HttpRequest) -> tuple[str, str] | None:
+    """What an anonymous GET or HEAD of a kept read is kept under besides the
+    revision (the absolute URL: scheme, host, path and query; and the Accept
+    header where it matters), or None when it is not kept."""
+    if (
+        request.method not in SAFE_METHODS
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or "HTTP_AUTHORIZATION" in request.META
+    ):
+        return None
+    keeps = keeps_answers(request.path_info)
+    if keeps is Keeps.NOTHING:
+        return None
+    accept = ""
+    if keeps is Keeps.ONE_PER_ACCEPT:
+        accept = request.META.get("HTTP_ACCEPT", "").strip()
+        if accept not in KEPT_ACCEPTS:
+            return None
+    return request.build_absolute_uri(), accept
 
 
 @lru_cache(maxsize=1024)
-def keeps_answers(path: str) -> bool:
-    """Whether the view at ``path`` is marked ``revalidated(keep_body=True)``
-    (a function view, or a class view's ``get``)."""
+def keeps_answers(path: str) -> Keeps:
+    """How the view at ``path`` keeps its answers: marked
+    ``revalidated(keep_body=True)`` (a function view, or a class view's
+    ``get``) or not."""
     try:
         view = resolve(path).func
     except Resolver404:
-        return False
+        return Keeps.NOTHING
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
         view = getattr(view_class, "get", None)
-    return bool(getattr(view, "keeps_answers", False))
+    if not getattr(view, "keeps_answers", False):
+        return Keeps.NOTHING
+    negotiates = view_class is not None and issubclass(view_class, APIView)
+    return Keeps.ONE_PER_ACCEPT if negotiates else Keeps.ONE_ANSWER
 
 
-def _parts(request: HttpRequest) -> tuple[str, str | None]:
-    return request.build_absolute_uri(), request.META.get("HTTP_ACCEPT")
+@receiver(setting_changed)
+def _urls_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting == "ROOT_URLCONF":
+        keeps_answers.cache_clear()
 
 
 class KeptAnswersMiddleware:
@@ -119,15 +157,17 @@ class KeptAnswersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if not may_be_kept(request):
+        parts = kept_parts(request)
+        if parts is None:
             return self.get_response(request)
         try:
             alias, revision, _ = read_data_state()
-        except DatabaseError:
-            return self.get_response(request)  # answered there: 503
+        except DATABASE_UNAVAILABLE as error:
+            # As the view would answer after trying again: once is enough.
+            return database_unavailable(request, error)
         if revision is None:
             return self.get_response(request)
-        kept = recall(CACHE_NAME, _parts(request), revision, using=alias)
+        kept = recall(CACHE_NAME, parts, revision, using=alias)
         if kept is not MISSING:
             return kept.answer(request, revision)
         with revision_already_read(revision, using=alias):
@@ -140,11 +180,9 @@ class KeptAnswersMiddleware:
             and not response.cookies
         ):
             made_on, made_at = kept_at
-            keep(
-                CACHE_NAME,
-                _parts(request),
-                KeptAnswer.of(response),
-                made_at,
-                using=made_on,
-            )
+            try:
+                keep(CACHE_NAME, parts, KeptAnswer.of(response), made_at, made_on)
+            except DATABASE_UNAVAILABLE as error:
+                # The answer is made; only keeping it needed the database.
+                logger.warning("answer not kept, database unavailable: %s", error)
         return response

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.test import Client
@@ -202,17 +202,75 @@ def test_kept_answers_are_not_counted_against_the_rate_limit(
     assert lists == [200, 429]
 
 
-def test_a_database_outage_is_answered_as_without_kept_answers(
-    client: Client, world: None
+@pytest.mark.parametrize(
+    "lost",
+    [OperationalError("connection refused"), InterfaceError("connection closed")],
+    ids=["refused", "closed"],
+)
+def test_a_database_outage_is_a_503_after_one_attempt(
+    client: Client, world: None, lost: Exception
 ) -> None:
     client.get("/api/status/")
-    with mock.patch(
-        "deployments.models.revision.DataRevision.current",
-        side_effect=OperationalError("connection refused"),
-    ):
+    with mock.patch.object(DataRevision, "current", side_effect=lost) as revision:
         answer = client.get("/api/status/")
     assert answer.status_code == 503
     assert answer.json()["code"] == "database_unavailable"
+    assert answer["Retry-After"]
+    assert revision.call_count == 1  # not again further down the stack
+
+
+def test_an_answer_made_before_the_database_went_is_still_sent(
+    client: Client, world: None
+) -> None:
+    with mock.patch(
+        "deployments.kept_answers.keep", side_effect=OperationalError("gone")
+    ):
+        answer = client.get("/api/status/")
+    assert answer.status_code == 200
+    assert b"CAN" in answer.content
+
+
+@pytest.mark.parametrize(
+    "elsewhere", [{"HTTP_HOST": "localhost"}, {"secure": True}], ids=["host", "https"]
+)
+def test_answers_for_another_host_or_scheme_are_kept_apart(
+    client: Client, world: None, elsewhere: dict[str, Any]
+) -> None:
+    client.get("/api/status/")
+    with status_lists_counted() as listed:
+        assert client.get("/api/status/", **elsewhere).status_code == 200
+        assert client.get("/api/status/", **elsewhere).status_code == 200
+    assert listed.call_count == 1  # derived for it once, then kept
+
+
+def test_an_unusual_accept_header_goes_the_whole_way_unkept(
+    client: Client, world: None
+) -> None:
+    unusual = "application/json;q=0.9, text/plain;q=0.1"
+    with status_lists_counted() as listed:
+        for _ in range(2):
+            assert client.get("/api/status/", HTTP_ACCEPT=unusual).status_code == 200
+    assert listed.call_count == 2
+
+
+def test_the_pages_keep_one_answer_whatever_the_accept_header(
+    client: Client, world: None
+) -> None:
+    page = client.get("/", HTTP_ACCEPT="text/html,application/xhtml+xml;q=0.9")
+    with nothing_after_kept_answers_runs():
+        again = client.get("/", HTTP_ACCEPT="*/*")
+    assert again.content == page.content
+
+
+def test_a_head_request_is_answered_from_the_kept_answer(
+    client: Client, world: None
+) -> None:
+    first = client.get("/api/status/")
+    with nothing_after_kept_answers_runs():
+        head = client.head("/api/status/")
+    assert head.status_code == 200
+    assert head["ETag"] == first["ETag"]
+    assert head["Content-Type"] == first["Content-Type"]
 
 
 def test_an_answer_that_sets_a_cookie_is_not_kept(client: Client, world: None) -> None:

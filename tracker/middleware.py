@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = "5"
+# What psycopg raises for a refused or dropped connection.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 class DatabaseUnavailableMiddleware:
@@ -31,24 +33,28 @@ class DatabaseUnavailableMiddleware:
     def process_exception(
         self, request: HttpRequest, exception: Exception
     ) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
             return None
-        logger.warning("database unavailable for %s: %s", request.path, exception)
-        body = {
-            "detail": "The database is unavailable; try again shortly.",
-            "code": "database_unavailable",
-            "errors": {},
-        }
-        if request.path.startswith("/api/") or "json" in request.headers.get(
-            "Accept", ""
-        ):
-            response: HttpResponse = JsonResponse(body, status=503)
-        else:
-            response = HttpResponse(
-                body["detail"], status=503, content_type="text/plain; charset=utf-8"
-            )
-        response["Retry-After"] = RETRY_AFTER_SECONDS
-        return response
+        return database_unavailable(request, exception)
+
+
+def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
+    """The 503 for a request the database could not answer: JSON for the API
+    and for clients asking for JSON, plain text otherwise."""
+    logger.warning("database unavailable for %s: %s", request.path, error)
+    body = {
+        "detail": "The database is unavailable; try again shortly.",
+        "code": "database_unavailable",
+        "errors": {},
+    }
+    if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
+        response: HttpResponse = JsonResponse(body, status=503)
+    else:
+        response = HttpResponse(
+            body["detail"], status=503, content_type="text/plain; charset=utf-8"
+        )
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
 
 # Longer than any real query (a list of every nation's code is under 2,000
