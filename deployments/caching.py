@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import threading
 import time
 from collections import OrderedDict
@@ -152,14 +153,28 @@ def _key(name: str, parts: object, primary: str, revision: int) -> str:
     return f"derived:{name}:{primary}:{revision}:{digest}"
 
 
+# What unpickling an entry filed by other code raises (a class renamed or
+# moved, or changed in shape, by a deploy since).
+UNREADABLE = (pickle.UnpicklingError, AttributeError, ImportError, TypeError, EOFError)
+
+
 def _lookup(key: str) -> Any:
-    """This worker's copy, else the shared cache's (then kept here too)."""
+    """This worker's copy, else the shared cache's (then kept here too); an
+    entry this code cannot read is missing."""
     value = _recent.get(key)
     if value is MISSING:
-        value = _cache_call(lambda cache: cache.get(key, MISSING), MISSING)
+        value = _cache_call(lambda cache: _readable(cache, key), MISSING)
         if value is not MISSING:
             _recent.put(key, value)
     return value
+
+
+def _readable(cache: Any, key: str) -> Any:
+    try:
+        return cache.get(key, MISSING)
+    except UNREADABLE as error:
+        logger.warning("cache entry %s unreadable, deriving it again: %s", key, error)
+        return MISSING
 
 
 def _file_if_current(key: str, value: object, revision: int, alias: str) -> None:

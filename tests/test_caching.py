@@ -457,3 +457,27 @@ def test_redis_going_away_falls_back_to_deriving(
     caching.forget_recent()  # this worker's own copy would answer otherwise
     assert troops_now() == 420
     assert redis_server.keys("*derived:*"), "entries are stored in Redis again"
+
+
+class EntriesFromOtherCode:
+    """A shared cache holding what an older deploy filed: unpickling it fails
+    as pickle does for a class renamed since."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, object] = {}
+
+    def get(self, key: str, default: object = None) -> object:
+        raise AttributeError("Can't get attribute 'KeptBody' on <module>")
+
+    def set(self, key: str, value: object, timeout: object = None) -> None:
+        self.stored[key] = value
+
+
+def test_an_entry_this_code_cannot_read_is_derived_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    TroopCountFactory()
+    shared = EntriesFromOtherCode()
+    monkeypatch.setattr(caching, "caches", {"default": shared})
+    assert caching.remember("test", "parts", lambda: 42) == 42
+    assert list(shared.stored.values()) == [42]  # filed again, readable now
