@@ -4,10 +4,11 @@ answered from kept bytes, ahead of the rest of the stack.
 Most of their readers are anonymous and most of their requests repeat one
 another until the data changes. The first anonymous answer at a revision
 goes through every middleware and the view (``revalidated(keep_body=True)``
-marks it keepable) and is kept, headers and all, under the revision, the
-absolute URL and the request's ``Accept`` (what such an answer can depend
-on besides the data: the view names it in its ETag, and says ``Vary:
-Accept``). The next anonymous request for the same is answered here, by
+marks it keepable) and is kept, headers and all, under what such an
+answer depends on besides the data: the revision, the absolute URL (scheme,
+host, path, query) and, for the API, whose format follows ``Accept``, that
+header (only the few values programs send: ``KEPT_ACCEPTS``). The next
+anonymous request for the same is answered here, by
 ``KeptAnswersMiddleware``, for one query (the revision) and a lookup: a 304
 when its ``If-None-Match`` or ``If-Modified-Since`` still holds, else the
 same bytes. Nothing after this middleware runs for it, neither the session,
@@ -21,8 +22,10 @@ reverse proxy's to stop (``limit_req`` in deploy/nginx/tracker.conf).
 
 Anything unusual goes the whole way instead, where it is answered as
 before: a reader with a session cookie or an Authorization header, a
-method other than GET and HEAD, a database or cache that cannot be reached,
-an answer that is not a plain 200 or sets a cookie.
+method other than GET and HEAD, another ``Accept``, a cache that cannot be
+reached; and only a plain 200 that sets no cookie is kept. A database that
+cannot be reached is answered 503 here, as the stack would after trying
+again.
 """
 
 from __future__ import annotations
