@@ -25,8 +25,8 @@ SINGLETON_ID = 1
 
 
 @lru_cache
-def _current_sql(vendor: str, using: str) -> tuple[str, tuple[object, ...]]:
-    """``DataRevision.current``'s query on a ``vendor`` database."""
+def _current_sql(using: str) -> tuple[str, tuple[object, ...]]:
+    """``DataRevision.current``'s query, as the ``using`` database takes it."""
     rows = DataRevision.objects.filter(id=SINGLETON_ID).values_list("number")
     return rows.query.get_compiler(using).as_sql()
 
@@ -56,10 +56,9 @@ class DataRevision(models.Model):
         when the row is missing (removed by hand): the revision is unknown
         until the next change puts it back."""
         # Every read asks this first, so its SQL, the ORM's own, is made once
-        # per kind of database rather than compiled again each time.
-        connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(*_current_sql(connection.vendor, using))
+        # per database rather than compiled again each time.
+        with connections[using].cursor() as cursor:
+            cursor.execute(*_current_sql(using))
             row = cursor.fetchone()
         return None if row is None else row[0]
 
