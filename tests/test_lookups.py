@@ -30,3 +30,23 @@ def test_in_ids_sends_the_list_as_one_parameter() -> None:
         "sqlite": "IN (SELECT value FROM json_each(",
     }
     assert one_parameter[connection.vendor] in query["sql"]
+
+
+def test_in_ids_takes_a_set_and_sends_the_ids_sorted() -> None:
+    nations = [NationFactory() for _ in range(3)]
+    first, second, third = (nation.pk for nation in nations)
+    with CaptureQueriesContext(connection) as queries:
+        found = list(
+            Nation.objects.filter(pk__in_ids={third, first, second}).values_list(
+                "pk", flat=True
+            )
+        )
+        list(Nation.objects.filter(pk__in_ids=[second, third, first, second]))
+    assert sorted(found) == [first, second, third]
+    one, other = (query["sql"] for query in queries.captured_queries)
+    listed = {
+        "postgresql": f"{{{first},{second},{third}}}",
+        "sqlite": f"[{first}, {second}, {third}]",
+    }
+    assert listed[connection.vendor] in one
+    assert listed[connection.vendor] in other

@@ -245,7 +245,7 @@ class IntentionFilter(SourcedRecordFilter):
             return queryset
         judged = outcomes_of(queryset)
         return queryset.filter(
-            pk__in_ids=[pk for pk, found in judged.items() if found.outcome in value]
+            pk__in_ids={pk for pk, found in judged.items() if found.outcome in value}
         )
 
 

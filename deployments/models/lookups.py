@@ -1,4 +1,4 @@
-"""``id__in_ids=[...]``: membership in a long list of whole numbers, sent as
+"""``id__in_ids={...}``: membership in a long set of whole numbers, sent as
 one parameter.
 
 ``pk__in=[...]`` with thousands of ids (the status reads each deployment's
@@ -8,6 +8,11 @@ statement carries thousands of placeholders. This lookup sends the list as
 one array (PostgreSQL: ``= ANY(%s)``) or one JSON text (SQLite: ``IN
 (SELECT value FROM json_each(%s))``), and both databases still walk the
 primary-key index.
+
+Give it a set: Django walks a list or a tuple item by item before any lookup
+sees it (each item might be an expression to resolve), which at thousands of
+ids costs more than the query. The ids go out sorted, so the same ids always
+make the same statement.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ class InIds(models.Lookup):
     lookup_name = "in_ids"
 
     def get_prep_lookup(self) -> list[int]:
-        return [int(value) for value in self.rhs]
+        return sorted({int(value) for value in self.rhs})
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, params = self.process_lhs(compiler, connection)

@@ -272,11 +272,13 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
         (counts, statements)
         for counts, statements in deployments.with_recent(
             scope.as_of, COMPARED, window_days()
-        ).values_list("recent_count_ids", "recent_intention_ids")
+        )
+        .order_by()  # the rows are sorted below, by names read later
+        .values_list("recent_count_ids", "recent_intention_ids")
         if counts or statements
     ]
-    figures = _figures([pk for counts, _ in recent for pk in counts], scope.as_of)
-    said = _said([pk for _, statements in recent for pk in statements], scope.as_of)
+    figures = _figures({pk for counts, _ in recent for pk in counts}, scope.as_of)
+    said = _said({pk for _, statements in recent for pk in statements}, scope.as_of)
     judged = [
         (
             judge_figures([figures[pk] for pk in counts if pk in figures]),
@@ -286,9 +288,9 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
         for counts, statements in recent
     ]
     chosen = _columns(
-        TroopCount, [j.figure.id for j, _, _ in judged if j], _COUNT_FIELDS
+        TroopCount, {j.figure.id for j, _, _ in judged if j}, _COUNT_FIELDS
     )
-    latest = [pk for _, _, pk in judged if pk is not None]
+    latest = {pk for _, _, pk in judged if pk is not None}
     statements = _columns(Intention, latest, _INTENTION_FIELDS)
     outcomes = outcomes_of(Intention.objects.filter(pk__in_ids=latest), scope.as_of)
 
@@ -331,7 +333,7 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
 COMPARED = 6
 
 
-def _figures(ids: list[int], as_of: datetime.date | None) -> dict[int, Figure]:
+def _figures(ids: set[int], as_of: datetime.date | None) -> dict[int, Figure]:
     """The counts as the rules compare them, by id: only what they read."""
     if not ids:
         return {}
@@ -344,7 +346,7 @@ def _figures(ids: list[int], as_of: datetime.date | None) -> dict[int, Figure]:
     }
 
 
-def _said(ids: list[int], as_of: datetime.date | None) -> dict[int, Said]:
+def _said(ids: set[int], as_of: datetime.date | None) -> dict[int, Said]:
     """The statements as the rules compare them, by id."""
     if not ids:
         return {}
@@ -383,7 +385,7 @@ def _said(ids: list[int], as_of: datetime.date | None) -> dict[int, Said]:
 
 def _columns(
     model: type[TroopCount] | type[Intention],
-    ids: list[int],
+    ids: set[int],
     fields: dict[str, str],
 ) -> dict[int, tuple[Any, ...]]:
     """Each record's deployment columns and ``fields``, then its standing

@@ -225,9 +225,9 @@ def outcomes_of(
     points = (
         {
             pk: Point(pk, on, troops)
-            for pk, on, troops in TroopCount.objects.filter(
-                pk__in_ids=list(ids)
-            ).values_list("pk", "counted_on", "troops")
+            for pk, on, troops in TroopCount.objects.filter(pk__in_ids=ids)
+            .order_by()
+            .values_list("pk", "counted_on", "troops")
         }
         if ids
         else {}
