@@ -529,16 +529,28 @@ def _period_for(dates: Sequence[datetime.date], most: int) -> int:
     return PERIODS[-1]
 
 
-def _bucket_of(day: datetime.date, months: int) -> tuple[datetime.date, datetime.date]:
-    """The first and last day of the period of ``months`` holding ``day``."""
+def _period_of(day: datetime.date, months: int) -> int:
+    """Which period of ``months`` (weeks when 0) holds ``day``, as a number:
+    cheap enough to work out for every figure of a long history."""
     if months == 0:
-        start = day - datetime.timedelta(days=day.weekday())
+        return day.toordinal() - day.weekday()
+    return (day.year * 12 + day.month - 1) // months * months
+
+
+def _period_days(period: int, months: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a period numbered by ``_period_of``."""
+    if months == 0:
+        start = datetime.date.fromordinal(period)
         return start, start + datetime.timedelta(days=6)
-    index = (day.year * 12 + day.month - 1) // months * months
-    start = datetime.date(index // 12, index % 12 + 1, 1)
-    after = index + months
+    start = datetime.date(period // 12, period % 12 + 1, 1)
+    after = period + months
     end = datetime.date(after // 12, after % 12 + 1, 1) - datetime.timedelta(days=1)
     return start, end
+
+
+def _bucket_of(day: datetime.date, months: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the period of ``months`` holding ``day``."""
+    return _period_days(_period_of(day, months), months)
 
 
 def _bucket_marks(
@@ -549,15 +561,13 @@ def _bucket_marks(
     in_group: dict[int, tuple[int, bool]],
 ) -> list[Mark]:
     """One bar per period from its lowest figure given to its highest."""
-    buckets: dict[datetime.date, list[ChartFigure]] = {}
-    ends: dict[datetime.date, datetime.date] = {}
+    buckets: dict[int, list[ChartFigure]] = {}
     for chart_figure in figures:
-        start, end = _bucket_of(chart_figure.figure.counted_on, months)
-        buckets.setdefault(start, []).append(chart_figure)
-        ends[start] = end
+        period = _period_of(chart_figure.figure.counted_on, months)
+        buckets.setdefault(period, []).append(chart_figure)
     marks = []
-    for start, members in buckets.items():
-        end = ends[start]
+    for period, members in buckets.items():
+        start, end = _period_days(period, months)
         given = [member.figure.given() for member in members]
         low = min(low for low, _ in given)
         high = max(high if high is not None else low for low, high in given)

@@ -45,7 +45,6 @@ def figure(
             standing=standing,
             source_key=f"publisher:{publisher.casefold()}",
         ),
-        f"{troops:,}",
         f"Report {pk}",
         publisher,
     )
@@ -255,6 +254,18 @@ def test_many_figures_are_bucketed_keeping_lowest_highest_and_counts() -> None:
     assert february.until == datetime.date(2020, 2, 29)
     assert "conflict" in february.classes  # 5 and 20,000 conflict with the rest
     assert february.y_low > february.y_high
+
+
+def test_a_short_crowded_history_is_bucketed_by_week_from_monday() -> None:
+    figures = [figure(n, n, 1000, "A") for n in range(MAX_MARKS + 10)]
+    chart = deployment_chart(history(figures))
+    assert chart.aggregated_by == "week"
+    first, second = chart.marks[:2]
+    # 8 January 2020 was a Wednesday: its week ran from the 6th to the 12th.
+    assert (first.on, first.until) == (datetime.date(2020, 1, 6), DAY.replace(day=12))
+    assert first.reports == 5
+    assert (second.on, second.reports) == (datetime.date(2020, 1, 13), 7)
+    assert sum(mark.reports for mark in chart.marks) == len(figures)
 
 
 def test_a_few_figures_are_not_bucketed() -> None:

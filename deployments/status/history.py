@@ -35,9 +35,15 @@ class ChartFigure(NamedTuple):
     reader needs to find its source."""
 
     figure: Figure
-    display: str  # "~1,000", "900+", "30–40"
     source_title: str
     publisher: str
+
+    @property
+    def display(self) -> str:
+        """The figure as people write it: "~1,000", "900+", "30–40" (worked
+        out when shown: an aggregated chart shows none of them one by one)."""
+        figure = self.figure
+        return format_troops(figure.troops, figure.precision, figure.low, figure.high)
 
     @property
     def source_label(self) -> str:
@@ -171,12 +177,7 @@ def nation_histories(nation: Nation) -> list[DeploymentHistory]:
             continue
         publisher, title = values[-3], values[-1]
         history.figures.append(
-            ChartFigure(
-                figure,
-                format_troops(figure.troops, figure.precision, figure.low, figure.high),
-                title,  # type: ignore[arg-type]
-                publisher,  # type: ignore[arg-type]
-            )
+            ChartFigure(figure, title, publisher)  # type: ignore[arg-type]
         )
 
     statements = Intention.objects.filter(nation=nation).exclude(
