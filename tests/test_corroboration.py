@@ -69,6 +69,31 @@ def test_wire_copies_that_disagree_are_not_a_conflict(italy: Nation) -> None:
     assert current_conflicts() == []
 
 
+def test_a_wire_story_reprinted_a_dozen_times_leaves_the_others_compared(
+    italy: Nation,
+) -> None:
+    """However many outlets print one agency's story in the window, it is one
+    source, and the independent reports before it are still compared."""
+    reported_count(italy, 500, JAN[1], "Outlet A")
+    reported_count(italy, 1000, JAN[2], "Outlet B")
+    for day in range(3, 15):
+        reported_count(italy, 1000, JAN[day], f"Paper {day}", agency="AP")
+    row = only_row()
+    assert (row.troops, row.troops_conflict) == (500, True)
+    assert (row.troops_low, row.troops_high) == (500, 1000)
+    (conflict,) = current_conflicts()
+    assert conflict.state == ConflictState.OPEN
+
+
+def test_reprints_of_a_wire_story_corroborate_as_one_beside_the_others(
+    italy: Nation,
+) -> None:
+    reported_count(italy, 1000, JAN[2], "Outlet B")
+    for day in range(3, 15):
+        reported_count(italy, 1000, JAN[day], f"Paper {day}", agency="AP")
+    assert only_row().troops_sources == 2
+
+
 def test_figures_that_do_not_overlap_conflict_and_the_lowest_is_kept(
     italy: Nation,
 ) -> None:

@@ -329,8 +329,10 @@ def derive_status(scope: StatusScope) -> tuple[StatusRow, ...]:
 
 # How many of each deployment's newest standing counts and statements the
 # rules compare (those within the window among them): a bound that keeps
-# the status's cost independent of how many reports a fortnight brings.
-COMPARED = 6
+# the status's cost independent of how many reports a fortnight brings, and
+# room enough that a wire story reprinted by a dozen outlets, which counts as
+# one source, does not push the independent reports out of the comparison.
+COMPARED = 20
 
 
 def _figures(ids: set[int], as_of: datetime.date | None) -> dict[int, Figure]:
