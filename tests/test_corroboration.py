@@ -94,6 +94,20 @@ def test_reprints_of_a_wire_story_corroborate_as_one_beside_the_others(
     assert only_row().troops_sources == 2
 
 
+def test_a_source_that_corrected_itself_leaves_no_open_conflict(
+    italy: Nation,
+) -> None:
+    """Outlet A's 1,000 disagreed with B's 500 until A itself said 500: the
+    status and the conflicts list both see one source, one figure."""
+    reported_count(italy, 1000, JAN[1], "Outlet A")
+    reported_count(italy, 500, JAN[3], "Outlet B")
+    reported_count(italy, 500, JAN[5], "Outlet A")
+    assert only_row().troops_conflict is False
+    assert current_conflicts(state=ConflictState.OPEN) == []
+    (past,) = current_conflicts()
+    assert past.state == ConflictState.RESOLVED
+
+
 def test_figures_that_do_not_overlap_conflict_and_the_lowest_is_kept(
     italy: Nation,
 ) -> None:

@@ -16,7 +16,12 @@ from deployments.deployment_charts import (
     deployment_chart,
 )
 from deployments.models import Precision, Stance, Standing
-from deployments.status.evidence import Figure, conflict_groups, in_conflict
+from deployments.status.evidence import (
+    Figure,
+    conflict_groups,
+    in_conflict,
+    window_days,
+)
 from deployments.status.history import ChartFigure, ChartStatement, DeploymentHistory
 from deployments.status.outcomes import Outcome
 
@@ -297,7 +302,8 @@ def test_an_empty_deployment_draws_nothing() -> None:
 def pairwise_groups(figures: list[Figure]) -> list[tuple[list[Figure], bool]]:
     """The rules read literally: every pair asked ``in_conflict`` (as if
     asserted), chains of conflicts joined, a group open when a pair still
-    standing conflicts. Slow, and obviously right."""
+    standing and not replaced by its source conflicts. Slow, and obviously
+    right."""
     considered = sorted(
         (f for f in figures if f.troops is not None and f.standing != "retracted"),
         key=lambda f: (f.counted_on, f.id),
@@ -320,8 +326,26 @@ def pairwise_groups(figures: list[Figure]) -> list[tuple[list[Figure], bool]]:
         sorted(g, key=lambda f: (f.counted_on, f.id)) for g in groups if len(g) > 1
     ]
     found.sort(key=lambda g: (g[0].counted_on, g[0].id))
+
+    def replaced(one: Figure) -> bool:
+        """A later asserted figure of its source within the window."""
+        return any(
+            other.source_key == one.source_key
+            and other.standing == "asserted"
+            and (other.counted_on, other.id) > (one.counted_on, one.id)
+            and other.counted_on - one.counted_on <= window_days()
+            for other in considered
+        )
+
     return [
-        (g, any(in_conflict(a, b) for i, a in enumerate(g) for b in g[i + 1 :]))
+        (
+            g,
+            any(
+                in_conflict(a, b) and not replaced(a) and not replaced(b)
+                for i, a in enumerate(g)
+                for b in g[i + 1 :]
+            ),
+        )
         for g in found
     ]
 

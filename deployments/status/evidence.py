@@ -239,7 +239,9 @@ def conflict_groups(figures: Sequence[Figure]) -> list[ConflictGroup]:
     group when a chain of figures that conflict pairwise links them, judged
     as if all asserted figures, and the ones a resolution set aside, still
     stood (so a resolved conflict keeps its figures together). A group is
-    open while a conflicting pair in it both still stand asserted.
+    open while a conflicting pair in it both still stand asserted and
+    neither was replaced by its own source (a later asserted figure of the
+    same source within the window: one source, one figure, as in the status).
 
     The same comparison as ``in_conflict`` for every pair within the window,
     on spans worked out once: at thousands of figures (a nation page's
@@ -256,12 +258,21 @@ def conflict_groups(figures: Sequence[Figure]) -> list[ConflictGroup]:
     days = [f.counted_on.toordinal() for f in considered]
     spans = [f.span() for f in considered]
     keys = [f.source_key for f in considered]
-    asserted = [f.standing == Standing.ASSERTED for f in considered]
     window = window_days().days
+    # Asserted and not replaced by its source: what can keep a conflict open.
+    asserted = [f.standing == Standing.ASSERTED for f in considered]
+    stands = asserted[:]
+    next_of_source: dict[str, int] = {}  # the day of a source's next figure
+    for i in range(len(considered) - 1, -1, -1):
+        later = next_of_source.get(keys[i])
+        if later is not None and later - days[i] <= window:
+            stands[i] = False
+        if asserted[i]:
+            next_of_source[keys[i]] = days[i]
     # Union-find over the figures that conflict with at least one other.
     parent = list(range(len(considered)))
     linked = [False] * len(considered)
-    opens = [False] * len(considered)  # in a conflict between asserted figures
+    opens = [False] * len(considered)  # in a conflict between standing figures
 
     def root(index: int) -> int:
         while parent[index] != index:
@@ -276,7 +287,7 @@ def conflict_groups(figures: Sequence[Figure]) -> list[ConflictGroup]:
             other_low, other_high = spans[j]
             if (other_high < low or high < other_low) and keys[j] != key:
                 linked[i] = linked[j] = True
-                if asserted[i] and asserted[j]:
+                if stands[i] and stands[j]:
                     opens[i] = True
                 # Every union keeps i's root on top: found once per figure.
                 top = root(i) if top is None else top
