@@ -3,8 +3,10 @@
 A conflict is a group of one deployment's figures that independent sources
 reported within the window of each other and that cannot all be true
 (``evidence.conflict_groups``). It is *open* while two of its figures still
-standing asserted disagree, and *resolved* once an analyst preferred one
-(``FigureResolution``) or set the others aside. The conflicts list, the
+standing asserted, neither replaced by its own source's next report,
+disagree, and *resolved* once an analyst preferred one
+(``FigureResolution``) or set the others aside, or a source corrected
+itself. The conflicts list, the
 API's ``/api/conflicts/`` and the admin's list read the same rows from here.
 """
 
