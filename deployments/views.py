@@ -127,6 +127,7 @@ def nation_page(request: HttpRequest, code: str) -> HttpResponse:
         {
             "nation": nation,
             "rows": rows,
+            "window_days": settings.CORROBORATION_WINDOW_DAYS,
             "nation_map": status_map(
                 rows, {"nation": nation.code}, NATION_WIDTH, "nation-map"
             ),

@@ -321,6 +321,27 @@ def test_the_status_filters_by_conflict(italy: Nation) -> None:
     assert [row.nation for row in current_status(conflict=False)] == ["CAN"]
 
 
+def test_the_pages_show_how_many_sources_back_the_figure_and_the_stance(
+    italy: Nation, client: object
+) -> None:
+    reported_count(italy, 1000, JAN[8], "Outlet A", precision=Precision.APPROXIMATE)
+    reported_count(italy, 950, JAN[10], "Outlet B")
+    for day, publisher in ((8, "Outlet A"), (9, "Outlet B")):
+        IntentionFactory(
+            nation=italy,
+            stance=Stance.STAYING,
+            reported_on=JAN[day],
+            source=SourceFactory(publisher=publisher),
+        )
+    status_page = client.get("/").text  # type: ignore[attr-defined]
+    nation_page = client.get("/nations/ITA/").text  # type: ignore[attr-defined]
+    table_row = status_page.split("<tbody>")[1].split("</tbody>")[0]
+    status_card = nation_page.split('id="now-heading"')[1].split("</section>")[0]
+    for shown in (table_row, status_card):
+        assert "2 sources: 950–1,000" in shown  # the figure's, with its span
+        assert shown.count("2 sources") == 2  # and the stance's
+
+
 def test_the_status_page_marks_and_filters_rows_with_a_conflict(
     italy: Nation, client: object
 ) -> None:
