@@ -454,11 +454,13 @@ def _relation(
             label = "conflict" if still_open else "resolved"
         labelled.add(group)
     if agreeing.get(figure.id):
-        keys = sorted({by_id[pk].publisher for pk in agreeing[figure.id]})
+        # Independent sources, however many outlets printed each.
+        sources = len({by_id[pk].figure.source_key for pk in agreeing[figure.id]})
+        names = sorted({by_id[pk].publisher for pk in agreeing[figure.id]})
         classes += " corroborated"
         words.append(
-            f"corroborated by {len(keys)} other source{'s' if len(keys) > 1 else ''}"
-            f" ({', '.join(keys)})"
+            f"corroborated by {sources} other source{'s' if sources > 1 else ''}"
+            f" ({', '.join(names)})"
         )
     return classes, label, "; ".join(words)
 

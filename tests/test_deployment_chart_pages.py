@@ -75,6 +75,30 @@ def test_nation_page_has_one_chart_per_host_listing_figures_and_sources(
     assert "<script" not in page.split("<main", 1)[1]
 
 
+def test_reprints_of_one_wire_story_are_one_mark_and_one_source(
+    client: Client,
+) -> None:
+    canada = NationFactory(code="CAN", name="Canada")
+    for publisher in ("Herald", "Times"):
+        TroopCountFactory(
+            nation=canada,
+            troops=500,
+            source=SourceFactory(publisher=publisher, agency="AP", title="AP story"),
+        )
+    TroopCountFactory(
+        nation=canada,
+        troops=500,
+        counted_on=LATER,
+        source=SourceFactory(publisher="Daily", title="Our count"),
+    )
+    (chart,) = charts_of(client.get("/nations/CAN/").text)
+    assert chart.count('<g class="mark') == 2
+    assert "Herald: AP story (also printed by Times)" in chart
+    # Daily's figure agrees with one other source, not two.
+    assert "corroborated by 1 other source (Herald)" in chart
+    assert "2 troop figures from 2 independent sources" in chart
+
+
 def test_a_nation_without_records_has_no_charts(client: Client) -> None:
     NationFactory(code="CAN", name="Canada")
     page = client.get("/nations/CAN/").text

@@ -37,6 +37,9 @@ class ChartFigure(NamedTuple):
     figure: Figure
     source_title: str
     publisher: str
+    # Other outlets that printed the same wire story with the same figure on
+    # the same day: one report, one mark.
+    reprints: tuple[str, ...] = ()
 
     @property
     def display(self) -> str:
@@ -47,7 +50,17 @@ class ChartFigure(NamedTuple):
 
     @property
     def source_label(self) -> str:
-        return f"{self.publisher}: {self.source_title}"
+        label = f"{self.publisher}: {self.source_title}"
+        if self.reprints:
+            label += f" (also printed by {', '.join(self.reprints)})"
+        return label
+
+    @property
+    def story(self) -> tuple[object, ...]:
+        """What a reprint of the same report shares with it: the source's
+        key, the day, the figure as given, its standing and preference."""
+        figure = self.figure
+        return (figure.source_key, figure.counted_on, *figure[2:7], figure.preferred)
 
 
 class ChartStatement(NamedTuple):
@@ -167,6 +180,9 @@ def nation_histories(nation: Nation) -> list[DeploymentHistory]:
         .values_list(*_COUNT_FIELDS)
     )
     keys = SourceKeys()
+    # Where each report (``ChartFigure.story``) of a deployment was placed:
+    # its reprints join it there.
+    placed: dict[tuple[object, ...], int] = {}
     for values in counts:
         history = history_of(values)
         # As in the status: a resolution prefers a figure from its date on,
@@ -176,9 +192,16 @@ def nation_histories(nation: Nation) -> list[DeploymentHistory]:
             history.unknown_figures += 1
             continue
         publisher, title = values[-3], values[-1]
-        history.figures.append(
-            ChartFigure(figure, title, publisher)  # type: ignore[arg-type]
-        )
+        chart_figure = ChartFigure(figure, title, publisher)  # type: ignore[arg-type]
+        story = (history.deployment, *chart_figure.story)
+        if story in placed:
+            first = history.figures[placed[story]]
+            history.figures[placed[story]] = first._replace(
+                reprints=(*first.reprints, publisher)
+            )
+        else:
+            placed[story] = len(history.figures)
+            history.figures.append(chart_figure)
 
     statements = Intention.objects.filter(nation=nation).exclude(
         standing=Standing.RETRACTED
