@@ -78,11 +78,12 @@ def read_data_state(
     transaction ends, revealing changes committed before it with no new
     revision); one query either way.
 
-    With read replicas, a list's rows come from the request's replica, which
-    may lag: its own revision is what they show, so that is what the
-    validators name. (The status is looked up under the primary's revision,
-    never older than the replica's: a body newer than its ETag is only ever
-    sent again in full, never kept by a 304 past a change.)"""
+    With read replicas, the request reads a replica only once it has applied
+    the primary's revision, which ``tracker.replica_reads`` read on the
+    primary and hands on (``revision_already_read``): that is the revision
+    named here. A replica that applied a newer change meanwhile sends a body
+    newer than its ETag, which is only ever sent again in full, never kept by
+    a 304 past a change."""
     alias = read_alias()
     if with_feed_horizon and connections[alias].vendor == "postgresql":
         row = (

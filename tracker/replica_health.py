@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -35,6 +36,7 @@ END
 """
 
 _verdicts: dict[str, tuple[float, bool]] = {}  # alias: (checked at, usable)
+_revisions: dict[str, int] = {}  # alias: the newest data revision seen on it
 _lock = threading.Lock()
 
 
@@ -82,7 +84,25 @@ def mark_unusable(alias: str, reason: str) -> None:
         logger.warning("replica %s left alone, reading the primary: %s", alias, reason)
 
 
+def has_applied(alias: str, revision: int, read: Callable[[str], int | None]) -> bool:
+    """Has ``alias`` applied the change that made ``revision``? A replica
+    only moves forward, so a revision once seen there stays applied: its own
+    revision is read (``read(alias)``, one query) only until it is seen to
+    have caught up."""
+    with _lock:
+        seen = _revisions.get(alias)
+    if seen is not None and seen >= revision:
+        return True
+    now = read(alias)
+    if now is None:
+        return False
+    with _lock:
+        _revisions[alias] = max(now, _revisions.get(alias, now))
+    return now >= revision
+
+
 def forget_verdicts() -> None:
     """Measure every replica afresh at its next use (tests)."""
     with _lock:
         _verdicts.clear()
+        _revisions.clear()

@@ -9,6 +9,14 @@ signed cookie that pins the client to the primary for
 (``tracker.replica_health``). Otherwise it reads one replica for all its
 queries, so that its parts agree with each other.
 
+A replica is fit only once it has applied every change the primary had
+when the request came (the data revision is read on the primary, one small
+query): so a write through any node changes what every reader gets, and the
+ETags they are sent, at once, however far a replica lags; readers go to the
+primary in the meantime. The request then files and validates under that
+revision, without reading it again. If the primary cannot be asked, a
+replica still answers, as fresh as it is.
+
 Only a signed cookie given for a successful write pins; there is no request
 header for it, which any client could send to put its reads on the primary.
 """
@@ -22,6 +30,8 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 
+from deployments.caching import revision_already_read
+from deployments.models import DataRevision
 from tracker import replica_health
 from tracker.db_routers import PRIMARY, reads_from
 
@@ -70,21 +80,41 @@ def answers(alias: str) -> bool:
     return True
 
 
-def replica_to_read() -> str:
-    """A replica fit to read from, chosen at random to share the load; the
-    primary when there is none."""
+def primary_revision() -> int | None:
+    """The primary's data revision; None when it is unknown or the primary
+    cannot be asked (a replica then answers as fresh as it is)."""
+    try:
+        return DataRevision.current(PRIMARY)
+    except DatabaseError:
+        return None
+
+
+def replica_to_read(revision: int | None) -> str:
+    """A replica fit to read from, chosen at random to share the load, that
+    has applied ``revision`` (when known); the primary when there is none."""
     replicas = list(settings.DATABASE_REPLICAS)
     random.shuffle(replicas)
     for alias in replicas:
-        if replica_health.is_usable(alias) and answers(alias):
+        if (
+            replica_health.is_usable(alias)
+            and answers(alias)
+            and (
+                revision is None
+                or replica_health.has_applied(alias, revision, DataRevision.current)
+            )
+        ):
             return alias
     return PRIMARY
 
 
-def alias_for(request: HttpRequest) -> str:
+def alias_for(request: HttpRequest) -> tuple[str, int | None]:
+    """The database ``request`` reads and, for a replica's reader, the
+    primary's revision it must show (None: read it where the request reads)."""
     if request.method not in SAFE_METHODS or is_pinned(request):
-        return PRIMARY
-    return replica_to_read()
+        return PRIMARY, None
+    revision = primary_revision()
+    alias = replica_to_read(revision)
+    return alias, revision
 
 
 class ReplicaReadsMiddleware:
@@ -97,7 +127,8 @@ class ReplicaReadsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not settings.DATABASE_REPLICAS:
             return self.get_response(request)
-        with reads_from(alias_for(request)):
+        alias, revision = alias_for(request)
+        with reads_from(alias), revision_already_read(revision, using=alias):
             response = self.get_response(request)
         if request.method not in SAFE_METHODS and response.status_code < 400:
             pin(response)
