@@ -77,7 +77,11 @@ class KeptAnswer(NamedTuple):
         )
 
     def answer(self, request: HttpRequest, revision: int) -> HttpResponseBase:
-        """The kept answer for ``request``, or 304 if its copy still holds."""
+        """The kept answer for ``request``, or 304 if its copy still holds.
+
+        Every precondition may be answered here, before any view: an answer
+        is only kept from a 200, so the read without them is a 200 (RFC 9110
+        13.2.1 asks no more)."""
         response = HttpResponse(self.content)
         for name, value in self.headers:
             response[name] = value
