@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -169,6 +169,7 @@ def revalidated(
     *,
     with_feed_horizon: bool = False,
     keep_body: bool = False,
+    params: Iterable[str] = (),
 ) -> Any:
     """Decorate a view (a function view, or a DRF handler through
     ``method_decorator``) so that its GET and HEAD answers carry validators
@@ -189,7 +190,9 @@ def revalidated(
     the database and revision they were made at, for
     ``deployments.kept_answers.KeptAnswersMiddleware`` to keep them and
     answer the next anonymous reader of the same without running the view
-    (or anything else after it)."""
+    (or anything else after it). ``params`` are the query parameters the
+    view reads: an answer is only kept when the URL has no other (see
+    ``kept_answers.reads_every_parameter``)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -220,6 +223,7 @@ def revalidated(
             return answer
 
         read.keeps_answers = keep_body  # type: ignore[attr-defined]
+        read.kept_params = frozenset(params)  # type: ignore[attr-defined]
         return read
 
     return decorate(view) if view is not None else decorate
