@@ -7,8 +7,11 @@ goes through every middleware and the view (``revalidated(keep_body=True)``
 marks it keepable) and is kept, headers and all, under what such an
 answer depends on besides the data: the revision, the absolute URL (scheme,
 host, path, query) and, for the API, whose format follows ``Accept``, that
-header (only the few values programs send: ``KEPT_ACCEPTS``). The next
-anonymous request for the same is answered here, by
+header (only the few values programs send: ``KEPT_ACCEPTS``). Only a URL
+whose every query parameter is one its view reads is kept (``params`` of
+``revalidated``): the view ignores any other (``?utm_source=``, ``?junk=``),
+so keeping one copy of the same answer per value would fill the shared
+cache for nothing. The next anonymous request for the same is answered here, by
 ``KeptAnswersMiddleware``, for one query (the revision) and a lookup: a 304
 when its ``If-None-Match`` or ``If-Modified-Since`` still holds, else the
 same bytes. Nothing after this middleware runs for it, neither the session,
@@ -22,7 +25,8 @@ reverse proxy's to stop (``limit_req`` in deploy/nginx/tracker.conf).
 
 Anything unusual goes the whole way instead, where it is answered as
 before: a reader with a session cookie or an Authorization header, a
-method other than GET and HEAD, another ``Accept``, a cache that cannot be
+method other than GET and HEAD, another ``Accept``, a query parameter the
+view does not read (or one given twice), a cache that cannot be
 reached; and only a plain 200 that sets no cookie is kept. A database that
 cannot be reached is answered 503 here, as the stack would after trying
 again.
@@ -77,7 +81,11 @@ class KeptAnswer(NamedTuple):
         )
 
     def answer(self, request: HttpRequest, revision: int) -> HttpResponseBase:
-        """The kept answer for ``request``, or 304 if its copy still holds."""
+        """The kept answer for ``request``, or 304 if its copy still holds.
+
+        Every precondition may be answered here, before any view: an answer
+        is only kept from a 200, so the read without them is a 200 (RFC 9110
+        13.2.1 asks no more)."""
         response = HttpResponse(self.content)
         for name, value in self.headers:
             response[name] = value
@@ -100,6 +108,16 @@ class Keeps(Enum):
     ONE_PER_ACCEPT = "one per Accept"  # a DRF view, negotiating the format
 
 
+class KeptRead(NamedTuple):
+    """How a view's answers are kept, and the query parameters it reads."""
+
+    keeps: Keeps
+    params: frozenset[str]
+
+
+NOT_KEPT = KeptRead(Keeps.NOTHING, frozenset())
+
+
 # The Accept headers a DRF view's answers are kept for: what programs and
 # spreadsheets send. Any other goes the whole way, unkept, so that varying
 # it cannot fill the cache with copies of one answer.
@@ -116,33 +134,45 @@ def kept_parts(request: HttpRequest) -> tuple[str, str] | None:
         or "HTTP_AUTHORIZATION" in request.META
     ):
         return None
-    keeps = keeps_answers(request.path_info)
-    if keeps is Keeps.NOTHING:
+    read = keeps_answers(request.path_info)
+    if read.keeps is Keeps.NOTHING or not reads_every_parameter(request, read):
         return None
     accept = ""
-    if keeps is Keeps.ONE_PER_ACCEPT:
+    if read.keeps is Keeps.ONE_PER_ACCEPT:
         accept = request.META.get("HTTP_ACCEPT", "").strip()
         if accept not in KEPT_ACCEPTS:
             return None
     return request.build_absolute_uri(), accept
 
 
+def reads_every_parameter(request: HttpRequest, read: KeptRead) -> bool:
+    """Whether the view reads every parameter of ``request``'s query: each is
+    one it declares, given once (of a repeated one it reads only the last,
+    so the others could vary at will)."""
+    return all(
+        name in read.params and len(values) == 1 for name, values in request.GET.lists()
+    )
+
+
 @lru_cache(maxsize=1024)
-def keeps_answers(path: str) -> Keeps:
+def keeps_answers(path: str) -> KeptRead:
     """How the view at ``path`` keeps its answers: marked
     ``revalidated(keep_body=True)`` (a function view, or a class view's
-    ``get``) or not."""
+    ``get``) or not; and which query parameters it reads."""
     try:
         view = resolve(path).func
     except Resolver404:
-        return Keeps.NOTHING
+        return NOT_KEPT
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
         view = getattr(view_class, "get", None)
     if not getattr(view, "keeps_answers", False):
-        return Keeps.NOTHING
+        return NOT_KEPT
     negotiates = view_class is not None and issubclass(view_class, APIView)
-    return Keeps.ONE_PER_ACCEPT if negotiates else Keeps.ONE_ANSWER
+    return KeptRead(
+        Keeps.ONE_PER_ACCEPT if negotiates else Keeps.ONE_ANSWER,
+        view.kept_params,  # type: ignore[union-attr]
+    )
 
 
 @receiver(setting_changed)

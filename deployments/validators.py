@@ -1,6 +1,9 @@
 """ETag and Last-Modified for every read of derived or listed data, so that a
-client or a cache holding an answer hears ``304 Not Modified`` for one query
-(the data's revision), before anything is derived or serialized.
+client or a cache sending back an answer's ETag hears ``304 Not Modified``
+for one query (the data's revision), before anything is derived or
+serialized. Other preconditions (If-Modified-Since alone, ``If-None-Match:
+*``, If-Match) are answered once the view has, and only on a 200: they do
+not prove that the read would succeed (``revalidated``).
 
 What such a read shows depends on the data, which the revision stands for
 (database triggers move it with every committed change: models/revision.py),
@@ -35,7 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -44,7 +47,7 @@ from django.db import connections
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 
 from deployments.caching import current_revision, revision_already_read
 from deployments.models.changes import FEED_HORIZON_SQL
@@ -140,23 +143,57 @@ def patch_validators(
     patch_read_cache_control(response, request)
 
 
+def names_etag(request: Any, etag: str | None) -> bool:
+    """Whether ``request``'s If-None-Match names ``etag`` itself (the weak
+    comparison of RFC 9110 8.8.3.2, as Django's; ``*`` names no tag)."""
+    if etag is None:
+        return False
+    sent = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
+    return etag.removeprefix("W/") in {tag.removeprefix("W/") for tag in sent}
+
+
+def answer_preconditions(
+    request: Any, validators: Validators, response: HttpResponseBase
+) -> HttpResponseBase:
+    """``response``, or the 304 or 412 its preconditions call for (with the
+    headers a 304 repeats, taken from ``response``)."""
+    return get_conditional_response(
+        request,
+        etag=validators.etag,
+        last_modified=validators.last_modified,
+        response=response,
+    )
+
+
 def revalidated(
     view: View | None = None,
     *,
     with_feed_horizon: bool = False,
     keep_body: bool = False,
+    params: Iterable[str] = (),
 ) -> Any:
     """Decorate a view (a function view, or a DRF handler through
     ``method_decorator``) so that its GET and HEAD answers carry validators
-    and the read's cache headers, and a request whose If-None-Match or
-    If-Modified-Since still holds is answered 304 before the view runs.
-    Other methods pass through untouched.
+    and the read's cache headers, and a request whose preconditions still
+    hold is answered 304 (or 412 for a failed If-Match). Other methods pass
+    through untouched.
+
+    Preconditions only apply to an answer that would otherwise be a 200 (RFC
+    9110 13.2.1: a 404 or a 400 is sent as it is, whatever the client
+    holds). So they are answered before the view runs only when
+    If-None-Match names this very ETag: it covers the URL and the data's
+    revision and only ever goes out on a 200, so a match proves the view
+    would answer 200 again. Otherwise (``If-None-Match: *``, If-Modified-Since
+    alone, If-Match) the view runs and they are evaluated on its answer, if
+    that is a 200.
 
     ``keep_body``, for the hot reads: anonymous 200 answers are marked with
     the database and revision they were made at, for
     ``deployments.kept_answers.KeptAnswersMiddleware`` to keep them and
     answer the next anonymous reader of the same without running the view
-    (or anything else after it)."""
+    (or anything else after it). ``params`` are the query parameters the
+    view reads: an answer is only kept when the URL has no other (see
+    ``kept_answers.reads_every_parameter``)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -165,27 +202,29 @@ def revalidated(
                 return view(request, *args, **kwargs)
             alias, revision, horizon = read_data_state(with_feed_horizon)
             validators = validators_for(request, revision, horizon)
-            # The headers a 304 must repeat (RFC 9110 15.4.5): Django's
-            # get_conditional_response copies them from this response.
-            headers = HttpResponse()
-            patch_validators(headers, request, validators)
-            answer = get_conditional_response(
-                request,
-                etag=validators.etag,
-                last_modified=validators.last_modified,
-                response=headers,
-            )
-            if answer is not headers:  # 304, or 412 for a failed If-Match
-                return answer
+            if names_etag(request, validators.etag):
+                # The headers a 304 must repeat (RFC 9110 15.4.5): Django's
+                # get_conditional_response copies them from this response.
+                headers = HttpResponse()
+                patch_validators(headers, request, validators)
+                return answer_preconditions(request, validators, headers)
             with revision_already_read(revision, using=alias):
                 response = view(request, *args, **kwargs)
-            if response.status_code == 200:
-                patch_validators(response, request, validators)
-                if keep_body and validators.etag and viewer(request) == ANONYMOUS:
-                    response.kept_at = (alias, revision)  # type: ignore[union-attr]
-            return response
+            if response.status_code != 200:
+                return response
+            patch_validators(response, request, validators)
+            answer = answer_preconditions(request, validators, response)
+            if (
+                answer is response
+                and keep_body
+                and validators.etag
+                and viewer(request) == ANONYMOUS
+            ):
+                response.kept_at = (alias, revision)  # type: ignore[union-attr]
+            return answer
 
         read.keeps_answers = keep_body  # type: ignore[attr-defined]
+        read.kept_params = frozenset(params)  # type: ignore[attr-defined]
         return read
 
     return decorate(view) if view is not None else decorate

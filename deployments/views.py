@@ -31,11 +31,18 @@ ROWS_PER_PAGE = 50
 TIMELINE_ENTRIES_PER_PAGE = 100
 
 
+# The query parameters the status page and its CSV read, which their answers
+# are kept for (``revalidated``). The CSV has every row at once: the form
+# checks ``page`` but nothing in the CSV depends on it.
+STATUS_PAGE_PARAMS = frozenset(StatusFilterForm.base_fields)
+STATUS_CSV_PARAMS = (STATUS_PAGE_PARAMS - {"page"}) | {"bom"}
+
+
 def filtered_rows(form: StatusFilterForm) -> list[StatusRow]:
     return form.sort_rows(current_status(**form.status_filters()))
 
 
-@revalidated(keep_body=True)
+@revalidated(keep_body=True, params=STATUS_PAGE_PARAMS)
 def status_page(request: HttpRequest) -> HttpResponse:
     form = StatusFilterForm(request.GET)
     if not form.is_valid():
@@ -79,7 +86,7 @@ def sort_links(current: str) -> list[dict[str, str | None]]:
     return links
 
 
-@revalidated(keep_body=True)
+@revalidated(keep_body=True, params=STATUS_CSV_PARAMS)
 def status_csv(request: HttpRequest) -> HttpResponse:
     """Exactly the rows the status page shows for the same query string, in
     the columns of ``/api/status/?format=csv``; ``?bom=true`` starts it with a

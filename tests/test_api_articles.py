@@ -130,6 +130,20 @@ def test_proposals_are_for_those_who_may_view_them(
     assert api_client.get(f"/api/proposals/{proposal}/")["ETag"] == '"v1"'
 
 
+def test_reading_proposals_is_private_and_unvalidated(
+    editor_client: APIClient, entered: dict
+) -> None:
+    listed = editor_client.get("/api/proposals/")
+    one = editor_client.get(f"/api/proposals/{entered['proposals'][0]['id']}/")
+
+    assert listed.status_code == one.status_code == 200
+    assert listed["Cache-Control"] == "private, no-cache"
+    assert one["Cache-Control"] == "private, no-cache"
+    # Proposals are outside the data revision: no ETag could name the list.
+    assert not listed.has_header("ETag")
+    assert not listed.has_header("Last-Modified")
+
+
 def test_accepting_writes_the_record_with_the_corrections(
     editor_client: APIClient, entered: dict
 ) -> None:

@@ -179,3 +179,20 @@ def test_a_counts_standing_is_edited_through_the_api(
     assert response.status_code == 200, response.json()
     assert response.json()["standing"] == "disputed"
     assert api_client.get("/api/conflicts/", {"state": "open"}).json()["count"] == 0
+
+
+def test_an_unknown_format_names_the_formats_conflicts_offer(
+    api_client: APIClient,
+) -> None:
+    # Each conflict nests its figures: there is no CSV of them to offer.
+    response = api_client.get("/api/conflicts/?format=csv")
+
+    assert response.status_code == 406
+    assert response.json()["detail"] == "Unknown format 'csv': use json or api."
+
+
+def test_an_unknown_format_elsewhere_names_the_csv_too(api_client: APIClient) -> None:
+    response = api_client.get("/api/status/?format=xml")
+
+    assert response.status_code == 406
+    assert response.json()["detail"] == "Unknown format 'xml': use json, api or csv."

@@ -25,6 +25,8 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from deployments import views
 from deployments.api.views import StatusView
+from deployments.caching import MISSING, recall
+from deployments.kept_answers import CACHE_NAME
 from deployments.models.revision import DataRevision
 from tests.factories import IntentionFactory, TroopCountFactory
 
@@ -297,3 +299,63 @@ def test_the_browsable_api_which_hands_out_a_csrf_token_is_not_kept(
         again = client.get("/api/status/", HTTP_ACCEPT="text/html")
     assert listed.call_count == 1
     assert "private" in again["Cache-Control"]
+
+
+def is_kept(url: str, accept: str = "") -> bool:
+    """Whether an anonymous answer to ``url`` is kept at the current revision."""
+    revision = DataRevision.current()
+    assert revision is not None
+    parts = (f"http://testserver{url}", accept)
+    return recall(CACHE_NAME, parts, revision) is not MISSING
+
+
+# Query parameters the views do not read: each is answered in full, and
+# keeping a copy of the same answer per value would fill the shared cache.
+UNREAD_PARAMETERS = [
+    "/?junk=1",
+    "/?utm_source=newsletter&host=IRQ",
+    "/status.csv?utm_source=newsletter",
+    "/api/status/?junk=1",
+    "/api/status/?format=csv&utm_campaign=spring",
+    # Only the last of a repeated parameter is read.
+    "/?host=junk&host=IRQ",
+    # The CSV has every row at once: a page number changes nothing in it.
+    "/status.csv?page=7",
+]
+
+
+@pytest.mark.parametrize("url", UNREAD_PARAMETERS)
+def test_an_answer_to_a_parameter_its_view_does_not_read_is_whole_but_not_kept(
+    client: Client, world: None, url: str
+) -> None:
+    with (
+        mock.patch.object(views, "filtered_rows", wraps=views.filtered_rows) as derived,
+        status_lists_counted() as listed,
+    ):
+        answers = [client.get(url) for _ in range(2)]
+
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert all(b"CAN" in answer.content for answer in answers)
+    assert derived.call_count + listed.call_count == 2  # made afresh each time
+    assert not is_kept(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?host=IRQ&stance=staying&sort=-troops&page=1",
+        "/?as_of=&kind=&conflict=&outcome=",
+        "/status.csv?host=IRQ&bom=true",
+        "/api/status/?nation=CAN&host=IRQ&page_size=10&page=1",
+        "/api/status/?format=csv&bom=true&as_of=2020-01-01",
+    ],
+)
+def test_an_answer_to_parameters_its_view_reads_is_kept(
+    client: Client, world: None, url: str
+) -> None:
+    first = client.get(url)
+    assert first.status_code == 200
+    assert is_kept(url)
+    with no_view_runs():
+        again = client.get(url)
+    assert again.content == first.content

@@ -99,16 +99,9 @@ def test_every_read_carries_a_strong_etag_and_last_modified(
     assert response["Last-Modified"] == http_date(A_MINUTE_AGO // 1_000_000)
 
 
-@pytest.mark.parametrize(
-    ("condition", "validator"),
-    [("HTTP_IF_NONE_MATCH", "ETag"), ("HTTP_IF_MODIFIED_SINCE", "Last-Modified")],
-    ids=["If-None-Match", "If-Modified-Since"],
-)
 @pytest.mark.parametrize("url", READS)
-def test_unchanged_revalidation_is_304_with_an_empty_body_for_one_query(
+def test_our_own_etag_is_answered_304_with_an_empty_body_for_one_query(
     url: str,
-    condition: str,
-    validator: str,
     api_client: APIClient,
     unchanged_for_a_minute: None,
     django_assert_max_num_queries: DjangoAssertNumQueries,
@@ -117,7 +110,7 @@ def test_unchanged_revalidation_is_304_with_an_empty_body_for_one_query(
 
     # 1. the revision (on PostgreSQL, with the change feed's horizon)
     with django_assert_max_num_queries(1):
-        again = api_client.get(url, **{condition: first[validator]})
+        again = api_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 304
     assert again.content == b""
@@ -125,6 +118,91 @@ def test_unchanged_revalidation_is_304_with_an_empty_body_for_one_query(
     assert again["ETag"] == first["ETag"]
     assert again["Cache-Control"] == first["Cache-Control"]
     assert again.get("Vary") == first.get("Vary")
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"HTTP_IF_MODIFIED_SINCE": http_date(A_MINUTE_AGO // 1_000_000)},
+        {"HTTP_IF_NONE_MATCH": "*"},
+    ],
+    ids=["If-Modified-Since", "If-None-Match-any"],
+)
+@pytest.mark.parametrize("url", READS)
+def test_other_revalidations_that_hold_are_304_once_the_read_is_made(
+    url: str,
+    condition: dict[str, str],
+    api_client: APIClient,
+    unchanged_for_a_minute: None,
+) -> None:
+    first = api_client.get(url)
+
+    again = api_client.get(url, **condition)
+
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"] == first["Cache-Control"]
+    assert again.get("Vary") == first.get("Vary")
+
+
+def test_a_weak_copy_of_our_etag_is_answered_before_the_status_is_derived(
+    api_client: APIClient,
+    unchanged_for_a_minute: None,
+    derive_status_spy: mock.MagicMock,
+) -> None:
+    etag = api_client.get("/api/status/")["ETag"]
+    derive_status_spy.reset_mock()
+
+    # As a proxy that compresses the answer may have weakened it.
+    again = api_client.get("/api/status/", HTTP_IF_NONE_MATCH=f'W/{etag}, "other"')
+
+    assert again.status_code == 304
+    derive_status_spy.assert_not_called()
+
+
+# Bad input, whatever copy the client says it holds: RFC 9110 13.2.1, a
+# server ignores preconditions when the answer without them is not a 2xx.
+REFUSED = [
+    ("/nations/ZZZ/", 404),
+    ("/api/nations/ZZZ/history/", 404),
+    ("/api/troop-counts/?cursor=garbage", 400),
+    ("/api/status/?as_of=bad", 400),
+    ("/status.csv?bom=maybe", 400),
+    ("/?page=999", 404),
+]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"HTTP_IF_NONE_MATCH": "*"},
+        {"HTTP_IF_MODIFIED_SINCE": http_date(time.time())},
+    ],
+    ids=["If-None-Match-any", "If-Modified-Since"],
+)
+@pytest.mark.parametrize(("url", "status"), REFUSED)
+def test_a_refused_read_is_its_error_even_with_a_precondition(
+    url: str,
+    status: int,
+    condition: dict[str, str],
+    api_client: APIClient,
+    unchanged_for_a_minute: None,
+) -> None:
+    response = api_client.get(url, **condition)
+
+    assert response.status_code == status
+    assert not response.has_header("ETag")
+
+
+@pytest.mark.parametrize(("url", "status"), REFUSED)
+def test_a_refused_read_is_its_error_even_with_if_match(
+    url: str, status: int, api_client: APIClient, unchanged_for_a_minute: None
+) -> None:
+    # Not a 412: there is no representation whose tag could have matched.
+    response = api_client.get(url, HTTP_IF_MATCH='"not-this-one"')
+
+    assert response.status_code == status
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ from deployments.models import Precision, Proposal, Source, Stance
 from deployments.models.base import MAX_ARTICLE_CHARS, MAX_TROOPS
 from deployments.models.proposal import EDITABLE_FIELDS
 from deployments.models.text import validate_text
+from tracker.http_caching import patch_read_cache_control
 
 # Who may do what with proposals: reading them needs "view" (they quote
 # the stored text), reviewing needs "change".
@@ -234,6 +235,16 @@ class ProposalViewSet(
 
     def get_queryset(self) -> QuerySet[Proposal]:
         return Proposal.objects.order_by("source", "start", "id")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The read's cache headers (``private, no-cache``: only reviewers
+        read proposals) without validators: no database trigger moves the
+        data revision for proposals (reviewing one need not change the
+        status), so an ETag from it would keep a stale list; the list is
+        sent in full every time."""
+        response = super().list(request, *args, **kwargs)
+        patch_read_cache_control(response, request)
+        return response
 
     @action(detail=True, methods=["post"], serializer_class=ProposalChangesSerializer)
     def accept(self, request: Request, **kwargs: Any) -> Response:

@@ -45,15 +45,24 @@ class JSONErrorsMixin:
 
 
 class TrackerContentNegotiation(DefaultContentNegotiation):
-    """An unknown ``?format=`` is 406 Not Acceptable, not DRF's bare 404."""
+    """An unknown ``?format=`` is 406 Not Acceptable, not DRF's bare 404,
+    naming the formats this view offers (not every view has a CSV)."""
 
     def filter_renderers(self, renderers: list[Any], format: str) -> list[Any]:
         try:
             return super().filter_renderers(renderers, format)
         except Http404:
             raise NotAcceptable(
-                f"Unknown format {format!r}: use json or csv."
+                f"Unknown format {format!r}: use {offered_formats(renderers)}."
             ) from None
+
+
+def offered_formats(renderers: list[Any]) -> str:
+    """The renderers' ``?format=`` values, as a reader would list them."""
+    formats = [renderer.format for renderer in renderers]
+    if len(formats) == 1:
+        return formats[0]
+    return f"{', '.join(formats[:-1])} or {formats[-1]}"
 
 
 class PaginatedCSVRenderer(rest_framework_csv.renderers.PaginatedCSVRenderer):

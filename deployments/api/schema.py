@@ -58,7 +58,8 @@ class ErrorSerializer(serializers.Serializer):
 
 READ_ERRORS = {
     "400": "A query parameter is malformed; `errors` names it.",
-    "406": "The format asked for (?format= or Accept) is not json or csv.",
+    "406": "The format asked for (?format= or Accept) is not one this "
+    "endpoint offers; the message names those it does.",
     "414": "The URL is too long: over 4,096 characters (JSON), or a request "
     "line over 8,190 bytes (gunicorn's HTML page).",
     "429": "Too many requests; retry after the Retry-After header's seconds.",

@@ -22,6 +22,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.settings import api_settings
 
 from deployments.api import filters, serializers
 from deployments.api.errors import PreconditionFailed
@@ -252,6 +253,19 @@ class IntentionViewSet(VersionedModelViewSet):
         }
 
 
+# The query parameters the status API reads, which its answers are kept for
+# (``revalidated``): its filters, its pages, the format and the CSV's bom.
+STATUS_PARAMS = frozenset(
+    {
+        *StatusQuery().fields,
+        NumberedPagination.page_query_param,
+        NumberedPagination.page_size_query_param,
+        api_settings.URL_FORMAT_OVERRIDE,
+        "bom",
+    }
+)
+
+
 @extend_schema(parameters=[StatusQuery])
 class StatusView(JSONErrorsMixin, generics.ListAPIView):
     """The derived status: per nation and host country, the latest troop count
@@ -263,7 +277,7 @@ class StatusView(JSONErrorsMixin, generics.ListAPIView):
     permission_classes = [AllowAny]
     filter_backends: list[Any] = []
 
-    @method_decorator(revalidated(keep_body=True))
+    @method_decorator(revalidated(keep_body=True, params=STATUS_PARAMS))
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
