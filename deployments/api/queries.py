@@ -98,13 +98,18 @@ class ConflictQuery(DeploymentsQuery):
         help_text="open: figures still standing disagree; resolved: an "
         "analyst preferred one or set the others aside.",
     )
+    # Every date asked for starts at 1900-01-01, as the lists' date filters.
     counted_after = serializers.DateField(
         required=False,
-        help_text="Conflicts with a figure counted on or after this date.",
+        validators=[validate_not_too_early],
+        help_text="Conflicts with a figure counted on or after this date "
+        "(from 1900-01-01).",
     )
     counted_before = serializers.DateField(
         required=False,
-        help_text="Conflicts with a figure counted on or before this date.",
+        validators=[validate_not_too_early],
+        help_text="Conflicts with a figure counted on or before this date "
+        "(from 1900-01-01).",
     )
 
     def conflict_filters(self) -> dict[str, Any]:
