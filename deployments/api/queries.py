@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from deployments.api.filters import EMPTY_ITEM_MESSAGE
 from deployments.models import (
     Nation,
     Stance,
@@ -18,12 +19,18 @@ from deployments.status.outcomes import Outcome
 
 
 class CommaSeparatedField(serializers.ListField):
-    """A list given as ``a,b,c`` in one query parameter."""
+    """A list given as ``a,b,c`` in one query parameter. An empty parameter
+    (``?nation=``) is an empty list, no filter at all; an empty item
+    (``?outcome=,``, ``?nation=USA,,CAN``) is malformed, as in the lists'
+    filters (``filters.NoEmptyItemsCSVField``)."""
 
     def to_internal_value(self, data: Any) -> list[Any]:
         if isinstance(data, list):  # QueryDict gives the last value as a string
             data = ",".join(data)
-        items = [item.strip() for item in str(data).split(",") if item.strip()]
+        text = str(data).strip()
+        items = [item.strip() for item in text.split(",")] if text else []
+        if "" in items:
+            raise serializers.ValidationError(EMPTY_ITEM_MESSAGE, code="empty_item")
         return super().to_internal_value(items)
 
 
