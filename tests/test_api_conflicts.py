@@ -118,6 +118,8 @@ def test_conflicts_filter(
         ({"nation": "italy!"}, "nation"),
         ({"counted_after": "last week"}, "counted_after"),
         ({"as_of": "1800-01-01"}, "as_of"),
+        ({"counted_after": "1800-01-01"}, "counted_after"),
+        ({"counted_before": "1899-12-31"}, "counted_before"),
     ],
 )
 def test_bad_conflict_filters_answer_400_naming_the_parameter(

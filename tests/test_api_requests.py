@@ -133,6 +133,10 @@ def test_too_long_api_url_is_a_json_414_and_changes_nothing(
         ("/api/troop-counts/", "precision=exact,"),
         ("/api/intentions/", "source=1,"),
         ("/api/proposals/", "host=,"),
+        ("/api/status/", "outcome=,"),
+        ("/api/status/", "nation=USA,,CAN"),
+        ("/api/status/", "stance=staying,"),
+        ("/api/conflicts/", "host=,"),
     ],
 )
 def test_lists_with_an_empty_item_are_malformed(

@@ -312,6 +312,51 @@ def test_stances_of_independent_sources_corroborate_or_differ(italy: Nation) -> 
     )
 
 
+def test_a_source_changing_its_own_stance_is_no_conflict(italy: Nation) -> None:
+    outlet_a = SourceFactory(publisher="Outlet A")
+    IntentionFactory(
+        nation=italy, stance=Stance.STAYING, reported_on=JAN[8], source=outlet_a
+    )
+    for day, source in [(JAN[9], outlet_a), (JAN[10], SourceFactory(publisher="B"))]:
+        IntentionFactory(
+            nation=italy, stance=Stance.WITHDRAWING, reported_on=day, source=source
+        )
+    # A's "staying" was replaced by its own "withdrawing": both sources agree.
+    row = only_row()
+    assert (row.stance, row.stance_sources, row.stance_conflict) == (
+        Stance.WITHDRAWING,
+        2,
+        False,
+    )
+
+
+def test_a_source_whose_newest_stance_differs_no_longer_backs_the_old_one(
+    italy: Nation,
+) -> None:
+    outlet_a = SourceFactory(publisher="Outlet A")
+    IntentionFactory(
+        nation=italy, stance=Stance.STAYING, reported_on=JAN[8], source=outlet_a
+    )
+    IntentionFactory(
+        nation=italy,
+        stance=Stance.WITHDRAWING,
+        reported_on=JAN[9],
+        source=outlet_a,
+    )
+    IntentionFactory(
+        nation=italy,
+        stance=Stance.STAYING,
+        reported_on=JAN[10],
+        source=SourceFactory(publisher="Outlet B"),
+    )
+    row = only_row()
+    assert (row.stance, row.stance_sources, row.stance_conflict) == (
+        Stance.STAYING,
+        1,
+        True,
+    )
+
+
 def test_the_status_filters_by_conflict(italy: Nation) -> None:
     reported_count(italy, 500, JAN[8], "Outlet A")
     reported_count(italy, 1000, JAN[9], "Outlet B")

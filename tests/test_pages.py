@@ -122,6 +122,7 @@ def test_sorting_by_troops_descending(client: Client) -> None:
         "kind=empire",
         "host=ATLANTIS",
         "sort=quote",
+        "outcome=,",
     ],
 )
 def test_bad_filter_is_a_400_page_saying_what_is_wrong(

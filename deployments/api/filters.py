@@ -33,6 +33,8 @@ from deployments.models import (
 from deployments.status.outcomes import Outcome, outcomes_of
 
 NATION_CODES_HELP = "Nation codes, comma-separated (e.g. USA,CAN)."
+# The one message for ``host=,`` and its kind, in the lists and the derived reads.
+EMPTY_ITEM_MESSAGE = "Give values separated by single commas, without empty ones."
 
 
 class NoEmptyItemsCSVField(BaseCSVField):
@@ -41,10 +43,7 @@ class NoEmptyItemsCSVField(BaseCSVField):
 
     def clean(self, value: Any) -> Any:
         if value and any(str(item).strip() == "" for item in value):
-            raise forms.ValidationError(
-                "Give values separated by single commas, without empty ones.",
-                code="empty_item",
-            )
+            raise forms.ValidationError(EMPTY_ITEM_MESSAGE, code="empty_item")
         return super().clean(value)
 
 

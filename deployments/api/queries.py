@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from deployments.api.filters import EMPTY_ITEM_MESSAGE
 from deployments.models import (
     Nation,
     Stance,
@@ -18,12 +19,18 @@ from deployments.status.outcomes import Outcome
 
 
 class CommaSeparatedField(serializers.ListField):
-    """A list given as ``a,b,c`` in one query parameter."""
+    """A list given as ``a,b,c`` in one query parameter. An empty parameter
+    (``?nation=``) is an empty list, no filter at all; an empty item
+    (``?outcome=,``, ``?nation=USA,,CAN``) is malformed, as in the lists'
+    filters (``filters.NoEmptyItemsCSVField``)."""
 
     def to_internal_value(self, data: Any) -> list[Any]:
         if isinstance(data, list):  # QueryDict gives the last value as a string
             data = ",".join(data)
-        items = [item.strip() for item in str(data).split(",") if item.strip()]
+        text = str(data).strip()
+        items = [item.strip() for item in text.split(",")] if text else []
+        if "" in items:
+            raise serializers.ValidationError(EMPTY_ITEM_MESSAGE, code="empty_item")
         return super().to_internal_value(items)
 
 
@@ -98,13 +105,18 @@ class ConflictQuery(DeploymentsQuery):
         help_text="open: figures still standing disagree; resolved: an "
         "analyst preferred one or set the others aside.",
     )
+    # Every date asked for starts at 1900-01-01, as the lists' date filters.
     counted_after = serializers.DateField(
         required=False,
-        help_text="Conflicts with a figure counted on or after this date.",
+        validators=[validate_not_too_early],
+        help_text="Conflicts with a figure counted on or after this date "
+        "(from 1900-01-01).",
     )
     counted_before = serializers.DateField(
         required=False,
-        help_text="Conflicts with a figure counted on or before this date.",
+        validators=[validate_not_too_early],
+        help_text="Conflicts with a figure counted on or before this date "
+        "(from 1900-01-01).",
     )
 
     def conflict_filters(self) -> dict[str, Any]:

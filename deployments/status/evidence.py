@@ -14,11 +14,16 @@ same in words.
   approximate one for ±10 % of it, an estimated one for ±20 %; a range for
   itself, a lower bound ("over 900") for everything from it up, an upper
   bound ("nearly 12,000") for everything up to it.
-- **One source, one figure.** A source (agency) reporting again within the
-  window has replaced its own earlier figure: only its newest is compared.
+- **One source, one figure or stance.** A source (agency) reporting again
+  within the window has replaced its own earlier figure, or statement: only
+  its newest is compared, so a source changing its own stance is news, not
+  a conflict.
 - **Corroboration and conflict.** Asserted figures from independent sources
   whose spans overlap corroborate each other; ones whose spans do not
   overlap conflict. Disputed, superseded and retracted figures do neither.
+- **Stances.** The independent sources whose newest asserted statement in
+  the window gives the latest statement's stance back it; two whose newest
+  give different stances conflict.
 - **The status's figure.** A resolved conflict's preferred figure while it
   is in the window; else, while an unresolved conflict is in the window,
   the lowest credible figure (the conservative rule, flagged); else the
@@ -30,7 +35,7 @@ from __future__ import annotations
 import bisect
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from django.conf import settings
 
@@ -204,13 +209,21 @@ def judge_figures(figures: Sequence[Figure]) -> FigureJudgement | None:
     return FigureJudgement(chosen, sources, conflict, low, high)
 
 
-def newest_per_source(figures: Iterable[Figure]) -> list[Figure]:
-    """Each source's newest figure (of those given newest first): a source
-    that reports again has replaced its own earlier figure, not confirmed or
-    contradicted it."""
-    seen: dict[str, Figure] = {}
-    for figure in figures:
-        seen.setdefault(figure.source_key, figure)
+class Sourced(Protocol):
+    @property
+    def source_key(self) -> str: ...
+
+
+Report = TypeVar("Report", bound=Sourced)
+
+
+def newest_per_source(reports: Iterable[Report]) -> list[Report]:
+    """Each source's newest figure or statement (of those given newest
+    first): a source that reports again has replaced its own earlier report,
+    not confirmed or contradicted it."""
+    seen: dict[str, Report] = {}
+    for report in reports:
+        seen.setdefault(report.source_key, report)
     return list(seen.values())
 
 
@@ -320,22 +333,19 @@ class StanceJudgement(NamedTuple):
 def judge_stances(statements: Sequence[Said]) -> StanceJudgement | None:
     """The rules for a deployment's standing statements, newest first, the
     first being the status's: which sources in the window back its stance,
-    and whether an independent one reports another."""
+    and whether an independent one reports another. Each source is judged by
+    its newest asserted statement in the window, as each source's newest
+    figure is: a source that changed its mind no longer says what it said."""
     if not statements:
         return None
     latest = statements[0]
     days = window_days()
-    window = [
+    newest = newest_per_source(
         s
         for s in statements
         if latest.said_on - s.said_on <= days and s.standing == Standing.ASSERTED
-    ]
-    same = {s.source_key for s in window if s.stance == latest.stance}
-    if latest.standing == Standing.ASSERTED:
-        same.add(latest.source_key)
-    conflict = any(
-        one.stance != other.stance and one.source_key != other.source_key
-        for index, one in enumerate(window)
-        for other in window[index + 1 :]
     )
+    same = {s.source_key for s in newest if s.stance == latest.stance}
+    # Sources are distinct here, so any two stances that differ conflict.
+    conflict = len({s.stance for s in newest}) > 1
     return StanceJudgement(len(same), conflict)
