@@ -360,3 +360,22 @@ def test_without_the_primary_a_replica_still_answers_as_fresh_as_it_is(
         response = api_client.get(NATIONS)
     assert response.status_code == 200
     assert reads_nations(queries.replica)
+
+
+def test_a_replica_that_cannot_say_its_revision_is_left_alone(
+    api_client: APIClient, replica: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    NationFactory(code="CAN")
+    current = DataRevision.current
+
+    def replica_fails(using: str = PRIMARY) -> int | None:
+        if using == TEST_REPLICA:
+            raise OperationalError("the replica broke off")
+        return current(using)
+
+    monkeypatch.setattr(DataRevision, "current", staticmethod(replica_fails))
+    with Queries.on_each() as queries:
+        response = api_client.get(NATIONS)
+    assert response.status_code == 200
+    assert reads_nations(queries.primary) and not reads_nations(queries.replica)
+    assert not replica_health.is_usable(TEST_REPLICA)

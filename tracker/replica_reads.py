@@ -98,13 +98,20 @@ def replica_to_read(revision: int | None) -> str:
         if (
             replica_health.is_usable(alias)
             and answers(alias)
-            and (
-                revision is None
-                or replica_health.has_applied(alias, revision, DataRevision.current)
-            )
+            and (revision is None or caught_up(alias, revision))
         ):
             return alias
     return PRIMARY
+
+
+def caught_up(alias: str, revision: int) -> bool:
+    """Has ``alias`` applied ``revision``? A replica that fails to say is
+    left alone, as one that cannot be reached (``answers``)."""
+    try:
+        return replica_health.has_applied(alias, revision, DataRevision.current)
+    except DatabaseError as error:
+        replica_health.mark_unusable(alias, f"unreadable revision: {error}")
+        return False
 
 
 def alias_for(request: HttpRequest) -> tuple[str, int | None]:
